@@ -1,0 +1,42 @@
+# rasad: one entry point per task. `make up` and `make test` are the two a newcomer needs.
+PYTHON ?= python3
+RASAD ?= rasad
+PYTEST ?= $(PYTHON) -m pytest
+
+.PHONY: install up down status test test-unit test-integration lint schemas eval bench-extract
+
+install:            ## install the package and its development tools
+	$(PYTHON) -m pip install -c constraints.txt -e '.[dev]'
+
+up:                 ## start Kafka, Redis, Prometheus (and the services) locally
+	$(RASAD) stack up
+
+down:               ## stop what `make up` started, and nothing else
+	$(RASAD) stack down
+
+status:
+	$(RASAD) stack status
+
+test:               ## the whole suite: unit tests, then integration tests on the real stack
+	$(RASAD) stack up --only kafka,redis,prometheus
+	$(PYTEST) tests/unit tests/integration
+
+test-unit:
+	$(PYTEST) tests/unit
+
+test-integration:
+	$(PYTEST) tests/integration
+
+lint:               ## ruff, plus mypy on the package
+	ruff check services tests
+	ruff format --check services tests
+	mypy
+
+schemas:            ## regenerate schemas/ from the message models
+	$(RASAD) schemas
+
+eval:               ## extraction quality against the gold annotations
+	$(PYTHON) -m rasad.extract.evaluate
+
+bench-extract:      ## extraction throughput against the normalization+automaton floor
+	$(PYTHON) -m rasad.extract.bench

@@ -1,0 +1,1 @@
+"""Code shared by the ingest, processor and alerting services."""
