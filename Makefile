@@ -3,7 +3,7 @@ PYTHON ?= python3
 RASAD ?= rasad
 PYTEST ?= $(PYTHON) -m pytest
 
-.PHONY: install up down status test test-unit test-integration lint schemas eval bench-extract
+.PHONY: install up down status test test-unit test-integration lint schemas eval bench-extract lock
 
 install:            ## install the package and its development tools
 	$(PYTHON) -m pip install -c constraints.txt -e '.[dev]'
@@ -40,3 +40,6 @@ eval:               ## extraction quality against the gold annotations
 
 bench-extract:      ## extraction throughput against the normalization+automaton floor
 	$(PYTHON) -m rasad.extract.bench
+
+lock:               ## pin the resolved dependencies into constraints.txt
+	$(PYTHON) tools/lock_constraints.py

@@ -66,25 +66,32 @@ def asyncapi_document() -> dict[str, Any]:
     for topic in TOPICS:
         name = topic.message.__name__
         channel = _channel_id(topic)
-        components_messages.setdefault(name, {
-            "name": name,
-            "title": name,
-            "contentType": "application/json",
-            "summary": (topic.message.__doc__ or "").strip().splitlines()[0],
-            "payload": {"$ref": f"#/components/schemas/{name}"},
-            "headers": {"type": "object", "properties": {"schema_version": {
-                "const": schema_version(topic.message)}}},
-        })
+        components_messages.setdefault(
+            name,
+            {
+                "name": name,
+                "title": name,
+                "contentType": "application/json",
+                "summary": (topic.message.__doc__ or "").strip().splitlines()[0],
+                "payload": {"$ref": f"#/components/schemas/{name}"},
+                "headers": {
+                    "type": "object",
+                    "properties": {"schema_version": {"const": schema_version(topic.message)}},
+                },
+            },
+        )
         channels[channel] = {
             "address": topic.name,
             "description": topic.description + " Deployments may prefix the address (RASAD_TOPIC_PREFIX).",
             "messages": {name: {"$ref": f"#/components/messages/{name}"}},
-            "bindings": {"kafka": {
-                "topic": topic.name,
-                "partitions": topic.partitions,
-                "replicas": 1,
-                "bindingVersion": KAFKA_BINDING_VERSION,
-            }},
+            "bindings": {
+                "kafka": {
+                    "topic": topic.name,
+                    "partitions": topic.partitions,
+                    "replicas": 1,
+                    "bindingVersion": KAFKA_BINDING_VERSION,
+                }
+            },
         }
         for action, services in (("send", topic.producers), ("receive", topic.consumers)):
             for service in services:
@@ -94,15 +101,22 @@ def asyncapi_document() -> dict[str, Any]:
                     "channel": {"$ref": f"#/channels/{channel}"},
                     "summary": f"{service} {'produces to' if action == 'send' else 'consumes'} {topic.name}",
                     "messages": [{"$ref": f"#/channels/{channel}/messages/{name}"}],
-                    "bindings": {"kafka": {
-                        "bindingVersion": KAFKA_BINDING_VERSION,
-                        **({"groupId": {"type": "string"}} if action == "receive" else {}),
-                    }},
+                    "bindings": {
+                        "kafka": {
+                            "bindingVersion": KAFKA_BINDING_VERSION,
+                            **({"groupId": {"type": "string"}} if action == "receive" else {}),
+                        }
+                    },
                 }
-        components_messages[name].setdefault("bindings", {"kafka": {
-            "key": {"type": "string", "description": topic.key},
-            "bindingVersion": KAFKA_BINDING_VERSION,
-        }})
+        components_messages[name].setdefault(
+            "bindings",
+            {
+                "kafka": {
+                    "key": {"type": "string", "description": topic.key},
+                    "bindingVersion": KAFKA_BINDING_VERSION,
+                }
+            },
+        )
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -113,10 +127,16 @@ def asyncapi_document() -> dict[str, Any]:
         },
         "defaultContentType": "application/json",
         "servers": {
-            "local": {"host": f"127.0.0.1:{DEFAULT_KAFKA_PORT}", "protocol": "kafka",
-                      "description": "The broker `rasad stack up` starts."},
-            "compose": {"host": "kafka:9092", "protocol": "kafka",
-                        "description": "The broker of docker-compose.yml."},
+            "local": {
+                "host": f"127.0.0.1:{DEFAULT_KAFKA_PORT}",
+                "protocol": "kafka",
+                "description": "The broker `rasad stack up` starts.",
+            },
+            "compose": {
+                "host": "kafka:9092",
+                "protocol": "kafka",
+                "description": "The broker of docker-compose.yml.",
+            },
         },
         "channels": channels,
         "operations": operations,
@@ -137,8 +157,11 @@ def generated_files() -> dict[str, str]:
 def stale_files(directory: Path) -> list[str]:
     """Files that are missing, differ from the models, or are left over."""
     expected = generated_files()
-    stale = [rel for rel, text in expected.items()
-             if not (directory / rel).is_file() or (directory / rel).read_text(encoding="utf-8") != text]
+    stale = [
+        rel
+        for rel, text in expected.items()
+        if not (directory / rel).is_file() or (directory / rel).read_text(encoding="utf-8") != text
+    ]
     present = {str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file()}
     stale.extend(sorted(present - set(expected) - {"README.md"}))
     return stale
@@ -171,8 +194,10 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("schemas", help="regenerate schemas/ (JSON Schema, AsyncAPI) from the models")
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "schemas", help="regenerate schemas/ (JSON Schema, AsyncAPI) from the models"
+    )
     parser.add_argument("--check", action="store_true", help="only report files that differ; exit 1 if any")
     parser.add_argument("--dir", default=str(DEFAULT_DIR), help="output folder (default: schemas)")
     parser.set_defaults(func=_run)

@@ -26,45 +26,93 @@ class Topic:
 
 
 ARTICLES_RAW = Topic(
-    "articles.raw", m.RawArticle, "article id", 6, ("ingest",), ("processor",),
+    "articles.raw",
+    m.RawArticle,
+    "article id",
+    6,
+    ("ingest",),
+    ("processor",),
     "Articles as accepted by ingest, one record per article.",
 )
 ARTICLES_ENRICHED = Topic(
-    "articles.enriched", m.EnrichedArticle, "article id", 6, ("processor",), ("alerting", "subscribers"),
+    "articles.enriched",
+    m.EnrichedArticle,
+    "article id",
+    6,
+    ("processor",),
+    ("alerting", "subscribers"),
     "Articles with entities, weapons, events and story id.",
 )
 MENTIONS = Topic(
-    "mentions", m.MentionRecord, "mentioned id (entity, weapon or keyword id)", 6, ("processor",),
+    "mentions",
+    m.MentionRecord,
+    "mentioned id (entity, weapon or keyword id)",
+    6,
+    ("processor",),
     ("alerting", "subscribers"),
     "One record per distinct entity, weapon or watched keyword mentioned by an article.",
 )
 EVENTS_STRIKE = Topic(
-    "events.strike", m.EventRecord, "event_key", 3, ("processor",), ("alerting", "subscribers"),
+    "events.strike",
+    m.EventRecord,
+    "event_key",
+    3,
+    ("processor",),
+    ("alerting", "subscribers"),
     "Strike events: air and drone strikes, shelling, rocket and missile attacks, IEDs, raids.",
 )
 EVENTS_ARMS_TRANSFER = Topic(
-    "events.arms_transfer", m.EventRecord, "event_key", 3, ("processor",), ("alerting", "subscribers"),
+    "events.arms_transfer",
+    m.EventRecord,
+    "event_key",
+    3,
+    ("processor",),
+    ("alerting", "subscribers"),
     "Arms-transfer events: sales, supplies, deliveries, deals and offers, with their status.",
 )
 EVENTS_COOPERATION = Topic(
-    "events.cooperation", m.EventRecord, "event_key", 3, ("processor",), ("alerting", "subscribers"),
+    "events.cooperation",
+    m.EventRecord,
+    "event_key",
+    3,
+    ("processor",),
+    ("alerting", "subscribers"),
     "Military cooperation events: meetings, agreements, training, intelligence sharing.",
 )
 ALERTS = Topic(
-    "alerts", m.Alert, "alert_id", 1, ("alerting",), ("subscribers",),
+    "alerts",
+    m.Alert,
+    "alert_id",
+    1,
+    ("alerting",),
+    ("subscribers",),
     "Spike alerts on actors, keywords, weapons and pairs, with their evidence.",
 )
 DEADLETTER = Topic(
-    "deadletter", m.DeadLetter, "the failed record's key, when it had one", 1,
-    ("ingest", "processor", "alerting"), ("operators",),
+    "deadletter",
+    m.DeadLetter,
+    "the failed record's key, when it had one",
+    1,
+    ("ingest", "processor", "alerting"),
+    ("operators",),
     "Records that failed validation or processing, with the cause, so that nothing is lost.",
 )
 
 TOPICS: tuple[Topic, ...] = (
-    ARTICLES_RAW, ARTICLES_ENRICHED, MENTIONS, EVENTS_STRIKE, EVENTS_ARMS_TRANSFER,
-    EVENTS_COOPERATION, ALERTS, DEADLETTER,
+    ARTICLES_RAW,
+    ARTICLES_ENRICHED,
+    MENTIONS,
+    EVENTS_STRIKE,
+    EVENTS_ARMS_TRANSFER,
+    EVENTS_COOPERATION,
+    ALERTS,
+    DEADLETTER,
 )
-EVENT_TOPICS = {"strike": EVENTS_STRIKE, "arms_transfer": EVENTS_ARMS_TRANSFER, "cooperation": EVENTS_COOPERATION}
+EVENT_TOPICS = {
+    "strike": EVENTS_STRIKE,
+    "arms_transfer": EVENTS_ARMS_TRANSFER,
+    "cooperation": EVENTS_COOPERATION,
+}
 
 
 def topic_name(topic: Topic, prefix: str = "") -> str:

@@ -33,8 +33,9 @@ def _selected(only: str | None) -> list[Component]:
     names = [n.strip() for n in only.split(",") if n.strip()]
     unknown = sorted(set(names) - {c.name for c in COMPONENTS})
     if unknown:
-        raise ConfigError(f"unknown component(s) {', '.join(unknown)}; known: "
-                          f"{', '.join(c.name for c in COMPONENTS)}")
+        raise ConfigError(
+            f"unknown component(s) {', '.join(unknown)}; known: {', '.join(c.name for c in COMPONENTS)}"
+        )
     return [c for c in COMPONENTS if c.name in names]
 
 
@@ -45,11 +46,15 @@ def _wait_ready(component: Component, settings: StackSettings, managed: process.
         if version is not None:
             return version
         if not process.is_ours(managed):
-            raise ConfigError(f"{component.name} exited during start-up; its log ({managed.log}) ends:\n"
-                              f"{process.tail(managed.log)}")
+            raise ConfigError(
+                f"{component.name} exited during start-up; its log ({managed.log}) ends:\n"
+                f"{process.tail(managed.log)}"
+            )
         time.sleep(0.5)
-    raise ConfigError(f"{component.name} was not ready after {settings.ready_timeout_seconds:.0f}s; "
-                      f"its log ({managed.log}) ends:\n{process.tail(managed.log)}")
+    raise ConfigError(
+        f"{component.name} was not ready after {settings.ready_timeout_seconds:.0f}s; "
+        f"its log ({managed.log}) ends:\n{process.tail(managed.log)}"
+    )
 
 
 def up(settings: StackSettings, only: str | None = None) -> int:
@@ -58,15 +63,19 @@ def up(settings: StackSettings, only: str | None = None) -> int:
     for component in components:
         managed = process.running(settings.state_dir, component.name)
         if managed is None and component.ready(settings) is not None:
-            raise ConfigError(f"{component.address(settings)} already answers but rasad did not start it; "
-                              f"stop that process or choose other ports (RASAD_STACK_*_PORT)")
+            raise ConfigError(
+                f"{component.address(settings)} already answers but rasad did not start it; "
+                f"stop that process or choose other ports (RASAD_STACK_*_PORT)"
+            )
         started = managed is None
         if managed is None:
             managed = process.start(settings.state_dir, component.name, argvs[component.name])
         version = _wait_ready(component, settings, managed)
         state = "started" if started else "already running"
-        print(f"{component.name:<11} {component.address(settings):<32} {state}, pid {managed.pid}, "
-              f"version {version}, log {managed.log}")
+        print(
+            f"{component.name:<11} {component.address(settings):<32} {state}, pid {managed.pid}, "
+            f"version {version}, log {managed.log}"
+        )
     print(f"state in {settings.state_dir.resolve()}; stop with `rasad stack down`")
     return 0
 
@@ -108,10 +117,12 @@ def _run(args: argparse.Namespace) -> int:
     return actions[args.action]()
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "stack", help="start, stop or inspect the local Kafka, Redis and Prometheus",
-        description="Ports and folders come from RASAD_STACK_* variables (see rasad.stack.settings).")
+        "stack",
+        help="start, stop or inspect the local Kafka, Redis and Prometheus",
+        description="Ports and folders come from RASAD_STACK_* variables (see rasad.stack.settings).",
+    )
     parser.add_argument("action", choices=("up", "down", "status", "env"))
     parser.add_argument("--only", help="comma-separated components (kafka,redis,prometheus)")
     parser.set_defaults(func=_run)

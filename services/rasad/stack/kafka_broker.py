@@ -59,13 +59,25 @@ def fetch_jars(settings: StackSettings) -> Path:
         raise ConfigError("Maven (mvn) is needed once to fetch the Kafka jars: apt-get install maven")
     profile = "log4j2" if major_version(settings.kafka_version) >= 4 else "reload4j"
     lib.mkdir(parents=True, exist_ok=True)
-    cmd = ["mvn", "-q", "-B", "-f", str(POM), f"-P{profile}", f"-Dkafka.version={settings.kafka_version}",
-           "dependency:copy-dependencies", "-DincludeScope=runtime", f"-DoutputDirectory={lib}"]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+    cmd = [
+        "mvn",
+        "-q",
+        "-B",
+        "-f",
+        str(POM),
+        f"-P{profile}",
+        f"-Dkafka.version={settings.kafka_version}",
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={lib}",
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0 or not any(lib.glob("kafka_2.13-*.jar")):
         shutil.rmtree(lib, ignore_errors=True)
-        raise ConfigError(f"could not fetch Kafka {settings.kafka_version} jars with Maven:\n"
-                          f"{(result.stdout + result.stderr)[-2000:]}")
+        raise ConfigError(
+            f"could not fetch Kafka {settings.kafka_version} jars with Maven:\n"
+            f"{(result.stdout + result.stderr)[-2000:]}"
+        )
     return lib
 
 
@@ -98,7 +110,9 @@ log.segment.bytes=67108864
 def java_command() -> str:
     java = shutil.which("java")
     if java is None:
-        raise ConfigError("Java 17 or newer is needed for the Kafka broker: apt-get install openjdk-17-jre-headless")
+        raise ConfigError(
+            "Java 17 or newer is needed for the Kafka broker: apt-get install openjdk-17-jre-headless"
+        )
     return java
 
 
@@ -113,15 +127,35 @@ def prepare(settings: StackSettings) -> list[str]:
     props.write_text(server_properties(settings, data_dir), encoding="utf-8")
     (home / "log4j.properties").write_text(LOG4J_PROPERTIES, encoding="utf-8")
     (home / "log4j2.yaml").write_text(LOG4J2_YAML, encoding="utf-8")
-    base = [java, f"-Xms{settings.kafka_heap}", f"-Xmx{settings.kafka_heap}", "-XX:+UseG1GC",
-            "-Djava.awt.headless=true", f"-Dlog4j.configuration=file:{home / 'log4j.properties'}",
-            f"-Dlog4j2.configurationFile={home / 'log4j2.yaml'}", f"-Dkafka.logs.dir={home / 'logs'}",
-            "-cp", f"{lib}/*"]
+    base = [
+        java,
+        f"-Xms{settings.kafka_heap}",
+        f"-Xmx{settings.kafka_heap}",
+        "-XX:+UseG1GC",
+        "-Djava.awt.headless=true",
+        f"-Dlog4j.configuration=file:{home / 'log4j.properties'}",
+        f"-Dlog4j2.configurationFile={home / 'log4j2.yaml'}",
+        f"-Dkafka.logs.dir={home / 'logs'}",
+        "-cp",
+        f"{lib}/*",
+    ]
     if not (data_dir / "meta.properties").is_file():
         cluster_id = _cluster_id(home)
-        fmt = subprocess.run(  # noqa: S603
-            [*base, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props),
-             "--ignore-formatted"], capture_output=True, text=True, check=False)
+        fmt = subprocess.run(
+            [
+                *base,
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                cluster_id,
+                "-c",
+                str(props),
+                "--ignore-formatted",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if fmt.returncode != 0:
             raise ConfigError(f"Kafka storage format failed:\n{(fmt.stdout + fmt.stderr)[-2000:]}")
     return [*base, "kafka.Kafka", str(props)]
@@ -139,8 +173,9 @@ def _cluster_id(home: Path) -> str:
 def ready(settings: StackSettings) -> str | None:
     """The broker's version when it answers a metadata request, else None."""
     try:
-        admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=3000,
-                                 client_id="rasad-stack")
+        admin = KafkaAdminClient(
+            bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=3000, client_id="rasad-stack"
+        )
     except (KafkaError, OSError, ValueError):
         return None
     try:

@@ -8,6 +8,7 @@ touched. (The command line cannot serve: redis-server rewrites its own.)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -30,19 +31,26 @@ def _record_path(state_dir: Path, name: str) -> Path:
     return state_dir / "pids" / f"{name}.json"
 
 
-def start(state_dir: Path, name: str, argv: list[str], env: dict[str, str] | None = None,
-          cwd: Path | None = None) -> Managed:
+def start(
+    state_dir: Path, name: str, argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Managed:
     """Start ``argv`` in its own session, output to ``<state>/logs/<name>.log``."""
     (state_dir / "pids").mkdir(parents=True, exist_ok=True)
     (state_dir / "logs").mkdir(parents=True, exist_ok=True)
     log_path = state_dir / "logs" / f"{name}.log"
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen(  # noqa: S603 - argv is built by the stack, not from user text
-            argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True, env={**os.environ, **(env or {})}, cwd=cwd,
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
+            cwd=cwd,
         )
-    managed = Managed(name=name, pid=proc.pid, argv=argv, log=str(log_path),
-                      start_ticks=_start_ticks(proc.pid) or -1)
+    managed = Managed(
+        name=name, pid=proc.pid, argv=argv, log=str(log_path), start_ticks=_start_ticks(proc.pid) or -1
+    )
     _record_path(state_dir, name).write_text(json.dumps(asdict(managed)), encoding="utf-8")
     return managed
 
@@ -70,7 +78,7 @@ def _start_ticks(pid: int) -> int | None:
 def is_ours(managed: Managed) -> bool:
     """True while the recorded pid is the process rasad started (alive, not a zombie)."""
     fields = _stat_fields(managed.pid)
-    return bool(fields) and fields[0] != "Z" and int(fields[19]) == managed.start_ticks
+    return fields is not None and fields[0] != "Z" and int(fields[19]) == managed.start_ticks
 
 
 def running(state_dir: Path, name: str) -> Managed | None:
@@ -102,10 +110,8 @@ def stop(state_dir: Path, name: str, timeout: float = 20.0) -> str:
 
 
 def _reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def tail(path: str, lines: int = 15) -> str:

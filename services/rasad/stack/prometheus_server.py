@@ -21,14 +21,22 @@ DEPLOY = Path(__file__).resolve().parents[3] / "deploy" / "prometheus"
 def local_config(settings: StackSettings) -> dict[str, object]:
     """The compose scrape config, pointed at the local ports of the services."""
     config = yaml.safe_load((DEPLOY / "prometheus.yml").read_text(encoding="utf-8"))
-    ports = {"ingest": settings.ingest_port, "processor": settings.processor_port,
-             "alerting": settings.alerting_port, "prometheus": settings.prometheus_port}
+    ports = {
+        "ingest": settings.ingest_port,
+        "processor": settings.processor_port,
+        "alerting": settings.alerting_port,
+        "prometheus": settings.prometheus_port,
+    }
     for job in config.get("scrape_configs", []):
         for static in job.get("static_configs", []):
-            static["targets"] = [f"{settings.host}:{ports[t.split(':')[0]]}" if t.split(":")[0] in ports else t
-                                 for t in static["targets"]]
-    config["rule_files"] = [str(DEPLOY / Path(rule).name) if not Path(rule).is_absolute() else rule
-                            for rule in config.get("rule_files", [])]
+            static["targets"] = [
+                f"{settings.host}:{ports[t.split(':')[0]]}" if t.split(":")[0] in ports else t
+                for t in static["targets"]
+            ]
+    config["rule_files"] = [
+        str(DEPLOY / Path(rule).name) if not Path(rule).is_absolute() else rule
+        for rule in config.get("rule_files", [])
+    ]
     config.pop("alerting", None)
     return config
 
@@ -41,9 +49,15 @@ def prepare(settings: StackSettings) -> list[str]:
     (home / "data").mkdir(parents=True, exist_ok=True)
     config_path = home / "prometheus.yml"
     config_path.write_text(yaml.safe_dump(local_config(settings), sort_keys=False), encoding="utf-8")
-    return [binary, f"--config.file={config_path}", f"--storage.tsdb.path={home / 'data'}",
-            f"--web.listen-address={settings.host}:{settings.prometheus_port}", "--web.enable-lifecycle",
-            "--storage.tsdb.retention.time=2d", "--log.level=warn"]
+    return [
+        binary,
+        f"--config.file={config_path}",
+        f"--storage.tsdb.path={home / 'data'}",
+        f"--web.listen-address={settings.host}:{settings.prometheus_port}",
+        "--web.enable-lifecycle",
+        "--storage.tsdb.retention.time=2d",
+        "--log.level=warn",
+    ]
 
 
 def ready(settings: StackSettings) -> str | None:

@@ -14,9 +14,27 @@ def prepare(settings: StackSettings) -> list[str]:
         raise ConfigError("redis-server is missing: apt-get install redis-server")
     data = (settings.state_dir / "redis").resolve()
     data.mkdir(parents=True, exist_ok=True)
-    return [binary, "--bind", settings.host, "--port", str(settings.redis_port), "--dir", str(data),
-            "--daemonize", "no", "--protected-mode", "yes", "--save", "", "--appendonly", "yes",
-            "--appendfsync", "everysec", "--maxmemory-policy", "noeviction"]
+    return [
+        binary,
+        "--bind",
+        settings.host,
+        "--port",
+        str(settings.redis_port),
+        "--dir",
+        str(data),
+        "--daemonize",
+        "no",
+        "--protected-mode",
+        "yes",
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--maxmemory-policy",
+        "noeviction",
+    ]
 
 
 def ready(settings: StackSettings) -> str | None:
