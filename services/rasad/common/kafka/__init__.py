@@ -1,0 +1,1 @@
+"""Kafka plumbing shared by every service: producer, topic administration, dead letters."""
