@@ -126,7 +126,9 @@ def plan_window(start: float, end: float, now: float) -> WindowPlan:
     whole_start, whole_end = ceil_to(first, HOUR_SECONDS), floor_to(last, HOUR_SECONDS)
     if whole_start >= whole_end:
         return WindowPlan(first, last, tuple(_run(MINUTE, first, last)))
-    buckets = _run(MINUTE, first, whole_start) + _run(HOUR, whole_start, whole_end) + _run(MINUTE, whole_end, last)
+    buckets = (
+        _run(MINUTE, first, whole_start) + _run(HOUR, whole_start, whole_end) + _run(MINUTE, whole_end, last)
+    )
     return WindowPlan(first, last, tuple(buckets))
 
 

@@ -79,7 +79,9 @@ def event_time_of(article: EnrichedArticle) -> int:
     published, ingested = article.published_at, article.ingested_at
     if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=ingested.tzinfo if ingested else None)
-    if published is not None and (ingested is None or epoch_seconds(published) <= epoch_seconds(ingested + MAX_CLOCK_SKEW)):
+    if published is not None and (
+        ingested is None or epoch_seconds(published) <= epoch_seconds(ingested + MAX_CLOCK_SKEW)
+    ):
         return int(epoch_seconds(published))
     if ingested is not None:
         return int(epoch_seconds(ingested))
@@ -105,9 +107,12 @@ def _dedupe(facts: Iterable[Fact]) -> tuple[Fact, ...]:
 
 def _texts(article: EnrichedArticle, text: str | None) -> list[str]:
     texts = [t for t in (article.title, text) if t]
-    for item in (*article.entities, *article.weapons):
+    for item in article.entities:
         texts.append(item.name)
         texts.extend(span.text for span in item.mentions)
+    for weapon in article.weapons:
+        texts.append(weapon.name)
+        texts.extend(span.text for span in weapon.mentions)
     for event in article.events:
         texts.extend(span.text for span in event.evidence)
     return texts

@@ -133,7 +133,9 @@ class InMemoryCountStore:
                 space.ensure(sources_key, set).add(article.source)
                 space.expire_at(sources_key, at)
             if new_story_key:
-                self._add_evidence(lay.evidence(fact.kind, fact.key), evidence_member(article), event_ms, hour_expiry)
+                self._add_evidence(
+                    lay.evidence(fact.kind, fact.key), evidence_member(article), event_ms, hour_expiry
+                )
             names_key = lay.names(fact.kind)
             space.ensure(names_key, dict)[fact.key] = fact.name
             space.extend(names_key, hour_expiry)
@@ -202,7 +204,9 @@ class InMemoryCountStore:
         names = self.names(kind, [k for k, _ in chosen])
         rows = []
         for key, count in chosen:
-            articles, stories = (count, other_counts.get(key, 0)) if by == "articles" else (other_counts.get(key, 0), count)
+            articles, stories = (
+                (count, other_counts.get(key, 0)) if by == "articles" else (other_counts.get(key, 0), count)
+            )
             sources = self.distinct_sources(kind, key, plan)
             rows.append(KeyCount(kind, key, names.get(key, key), articles, stories, sources))
         return rows
@@ -210,7 +214,9 @@ class InMemoryCountStore:
     def evidence(self, kind: str, key: str, start: int, end: int, limit: int) -> list[EvidenceItem]:
         zset = self._space.get(self.layout.evidence(kind, key)) or {}
         low, high = start * 1000, end * 1000
-        rows = sorted(((m, s) for m, s in zset.items() if low <= s < high), key=lambda item: (item[1], item[0]))
+        rows = sorted(
+            ((m, s) for m, s in zset.items() if low <= s < high), key=lambda item: (item[1], item[0])
+        )
         return [parse_evidence(member, score) for member, score in reversed(rows)][:limit]
 
     def names(self, kind: str, keys: Iterable[str]) -> dict[str, str]:

@@ -148,7 +148,9 @@ class RedisCountStore:
         chosen = ranked({str(k): int(v) for k, v in leaders}, limit)
         return self._complete(kind, plan, by, chosen)
 
-    def _complete(self, kind: str, plan: WindowPlan, by: Measure, chosen: list[tuple[str, int]]) -> list[KeyCount]:
+    def _complete(
+        self, kind: str, plan: WindowPlan, by: Measure, chosen: list[tuple[str, int]]
+    ) -> list[KeyCount]:
         if not chosen:
             return []
         other: Measure = "stories" if by == "articles" else "articles"
@@ -169,7 +171,12 @@ class RedisCountStore:
 
     def evidence(self, kind: str, key: str, start: int, end: int, limit: int) -> list[EvidenceItem]:
         rows = self._redis.zrevrangebyscore(
-            self.layout.evidence(kind, key), f"({end * 1000}", start * 1000, start=0, num=limit, withscores=True
+            self.layout.evidence(kind, key),
+            f"({end * 1000}",
+            start * 1000,
+            start=0,
+            num=limit,
+            withscores=True,
         )
         return [parse_evidence(str(member), score) for member, score in rows]
 
