@@ -59,12 +59,19 @@ class IngestSettings(ServiceSettings):
     ingest_port: int = DEFAULT_INGEST_PORT
     ingest_api_token: SecretStr | None = None
     ingest_max_body_bytes: int = 10 * 1024 * 1024
+    # None: a token is required when the API listens beyond loopback (not local mode).
+    ingest_require_token: bool | None = None
+    ingest_seen_ttl_s: int = 14 * 24 * 3600
+    ingest_max_batch_records: int = 10_000
+    ingest_publish_timeout_s: float = 15.0
 
 
 class ProcessorSettings(ServiceSettings):
     processor_host: str = "127.0.0.1"
     processor_port: int = DEFAULT_PROCESSOR_PORT
     processor_app_id: str = "rasad-processor"
+    processor_watchlist: str | None = None
+    processor_stall_seconds: float = 60.0
 
 
 class AlertingSettings(ServiceSettings):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rasad.common.errors import ConfigError
-from rasad.stack import kafka_broker, process, prometheus_server, redis_server
+from rasad.stack import kafka_broker, process, prometheus_server, redis_server, services
 from rasad.stack.settings import StackSettings
 
 
@@ -18,13 +19,19 @@ class Component:
     prepare: Callable[[StackSettings], list[str]]
     ready: Callable[[StackSettings], str | None]
     address: Callable[[StackSettings], str]
+    service: bool = False
 
 
 COMPONENTS: tuple[Component, ...] = (
     Component("kafka", kafka_broker.prepare, kafka_broker.ready, lambda s: s.kafka_bootstrap),
     Component("redis", redis_server.prepare, redis_server.ready, lambda s: s.redis_url),
+    *(
+        Component(name, services.argv(f"rasad.{name}"), services.ready(name), services.address(name), True)
+        for name in ("ingest", "processor", "alerting")
+    ),
     Component("prometheus", prometheus_server.prepare, prometheus_server.ready, lambda s: s.prometheus_url),
 )
+INFRASTRUCTURE = "kafka,redis,prometheus"
 
 
 def _selected(only: str | None) -> list[Component]:
@@ -69,7 +76,8 @@ def up(settings: StackSettings, only: str | None = None) -> int:
             )
         started = managed is None
         if managed is None:
-            managed = process.start(settings.state_dir, component.name, argvs[component.name])
+            env = services.environment(settings) if component.service else None
+            managed = process.start(settings.state_dir, component.name, argvs[component.name], env=env)
         version = _wait_ready(component, settings, managed)
         state = "started" if started else "already running"
         print(
@@ -100,9 +108,11 @@ def status(settings: StackSettings, only: str | None = None) -> int:
 
 def env(settings: StackSettings) -> int:
     """Environment for services and tests that use this stack."""
-    print(f"export RASAD_KAFKA_BOOTSTRAP_SERVERS={settings.kafka_bootstrap}")
-    print(f"export RASAD_REDIS_URL={settings.redis_url}")
-    print(f"export RASAD_PROMETHEUS_URL={settings.prometheus_url}")
+    for name, value in {
+        **services.environment(settings),
+        "RASAD_PROMETHEUS_URL": settings.prometheus_url,
+    }.items():
+        print(f"export {name}={shlex.quote(value)}")
     return 0
 
 
@@ -124,5 +134,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Ports and folders come from RASAD_STACK_* variables (see rasad.stack.settings).",
     )
     parser.add_argument("action", choices=("up", "down", "status", "env"))
-    parser.add_argument("--only", help="comma-separated components (kafka,redis,prometheus)")
+    parser.add_argument(
+        "--only",
+        help=f"comma-separated components, e.g. {INFRASTRUCTURE} (default: all of "
+        f"{','.join(c.name for c in COMPONENTS)})",
+    )
     parser.set_defaults(func=_run)

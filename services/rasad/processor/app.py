@@ -1,0 +1,222 @@
+"""The faust-streaming application: one agent over ``articles.raw``.
+
+Per record, in this order: decode → extract → assign the story → publish the enriched
+article, its mentions and events (awaiting the broker's acknowledgements) → count in Redis
+(idempotent per article and story) → the offset is committed by faust. A worker killed at
+any point redelivers from the last commit; the Redis marks make the counts exact, and the
+published topics are at-least-once with stable keys.
+
+Poison records go to the dead-letter topic (the error policy decides); Redis or Kafka
+failing is retried with backoff, never skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import faust
+import redis
+from aiokafka.errors import KafkaError
+from faust.sensors.prometheus import setup_prometheus_sensors
+from faust.types import EventT
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from rasad.common.error_policy import DEFAULT_POLICY, Action, ErrorPolicy, Stage
+from rasad.common.errors import RasadError
+from rasad.common.kafka.deadletter import build_dead_letter
+from rasad.common.messages import Extraction, RawArticle
+from rasad.common.settings import ProcessorSettings
+from rasad.common.topics import ARTICLES_ENRICHED, ARTICLES_RAW, DEADLETTER, TOPICS, Topic, topic_name
+from rasad.counting.facts import Vocabulary
+from rasad.counting.store import CountStore
+from rasad.processor.health import Liveness
+from rasad.processor.metrics import ProcessorMetrics
+from rasad.processor.pipeline import Outputs, build_outputs, decode_raw
+from rasad.processor.stories import StoryStore
+
+log = logging.getLogger("rasad.processor")
+T = TypeVar("T")
+Extractor = Callable[[RawArticle], Extraction]
+RETRY_MAX_SECONDS = 10.0
+#: Failures of the infrastructure, retried until it comes back; anything else is raised.
+TRANSIENT: tuple[type[BaseException], ...] = (OSError, RasadError, redis.RedisError, KafkaError)
+
+
+@dataclass
+class Processor:
+    """What the agent needs, built once in ``main()`` and injected."""
+
+    settings: ProcessorSettings
+    extractor: Extractor
+    stories: StoryStore
+    counts: CountStore
+    vocabulary: Vocabulary | None
+    metrics: ProcessorMetrics
+    policy: ErrorPolicy = DEFAULT_POLICY
+    liveness: Liveness = field(default_factory=Liveness)
+    lag: dict[Any, int] = field(default_factory=dict)
+
+    def total_lag(self) -> int:
+        return sum(self.lag.values())
+
+
+def create_app(processor: Processor, registry: CollectorRegistry) -> faust.App:
+    settings = processor.settings
+    app = faust.App(
+        settings.processor_app_id,
+        broker=f"kafka://{settings.kafka_bootstrap_servers}",
+        store="memory://",
+        topic_replication_factor=1,
+        topic_allow_declare=True,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        web_bind=settings.processor_host,
+        web_port=settings.processor_port,
+        web_host=settings.processor_host,
+        web_in_thread=False,
+    )
+    topics = {t.name: _topic(app, t, settings.topic_prefix) for t in TOPICS}
+
+    @app.agent(topics[ARTICLES_RAW.name], name="enrich")
+    async def enrich_articles(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            await handle(processor, topics, event)
+
+    @app.page("/healthz")
+    async def healthz(web: Any, request: Any) -> Any:
+        ok, detail = processor.liveness.healthy(time.time(), processor.total_lag())
+        return web.json({"status": "ok" if ok else "stalled", "detail": detail}, status=200 if ok else 503)
+
+    setup_prometheus_sensors(app, pattern="/faust/metrics", registry=registry)
+
+    @app.page("/metrics")
+    async def metrics(web: Any, request: Any) -> Any:
+        return web.bytes(generate_latest(registry), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+
+    @app.task
+    async def on_start() -> None:
+        processor.liveness.start(time.time())
+
+    return app
+
+
+def _topic(app: faust.App, topic: Topic, prefix: str) -> faust.TopicT:
+    return app.topic(
+        topic_name(topic, prefix), partitions=topic.partitions, key_serializer="raw", value_serializer="raw"
+    )
+
+
+async def handle(processor: Processor, topics: dict[str, faust.TopicT], event: EventT) -> None:
+    outputs = await _enrich(processor, topics, event)
+    if outputs is not None:
+        await _retry(processor, Stage.PUBLISH, lambda: _publish(topics, outputs))
+        new = await _retry(processor, Stage.COUNT, lambda: _count(processor, outputs))
+        processor.metrics.articles.labels(outcome="counted" if new else "redelivered").inc()
+        ingested = outputs.enriched.ingested_at
+        if ingested is not None:
+            processor.metrics.end_to_end_seconds.observe(max(0.0, time.time() - ingested.timestamp()))
+    _track_progress(processor, event)
+
+
+async def _enrich(processor: Processor, topics: dict[str, faust.TopicT], event: EventT) -> Outputs | None:
+    stage = Stage.VALIDATE
+    try:
+        raw = decode_raw(event.value)
+        stage = Stage.EXTRACT
+        started = time.perf_counter()
+        extraction = processor.extractor(raw)
+        processor.metrics.extraction_seconds.observe(time.perf_counter() - started)
+    except Exception as exc:  # the error policy decides; anything it does not cover is raised
+        await _reject(processor, topics, event, stage, exc)
+        return None
+    story = await _retry(processor, Stage.COUNT, lambda: _async(processor.stories.assign, raw.id, raw.text))
+    return build_outputs(raw, extraction, story, processor.vocabulary)
+
+
+async def _reject(
+    processor: Processor, topics: dict[str, faust.TopicT], event: EventT, stage: Stage, exc: Exception
+) -> None:
+    action = processor.policy.decide(stage, exc)
+    processor.metrics.failures.labels(stage=stage.value).inc()
+    if action is Action.RAISE:
+        raise exc
+    if action is Action.SKIP:
+        processor.metrics.articles.labels(outcome="skipped").inc()
+        return
+    message = event.message
+    letter = build_dead_letter(
+        service="processor",
+        stage=stage.value,
+        error=exc,
+        payload=event.value,
+        key=message.key.decode("utf-8", "replace") if isinstance(message.key, bytes) else None,
+        source_topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+    )
+    await _send(topics[DEADLETTER.name], letter.key, letter.model_dump_json().encode())
+    processor.metrics.dead_letters.inc()
+    processor.metrics.articles.labels(outcome="dead_lettered").inc()
+    log.warning(
+        "dead-lettered %s[%s]@%s at %s: %s", message.topic, message.partition, message.offset, stage, exc
+    )
+
+
+async def _publish(topics: dict[str, faust.TopicT], outputs: Outputs) -> None:
+    sends = [
+        _send(
+            topics[ARTICLES_ENRICHED.name], outputs.enriched.id, outputs.enriched.model_dump_json().encode()
+        )
+    ]
+    sends += [
+        _send(topics[topic.name], key, record.model_dump_json().encode())
+        for topic, key, record in outputs.records
+    ]
+    await asyncio.gather(*sends)
+
+
+async def _send(topic: faust.TopicT, key: str | None, value: bytes) -> None:
+    pending = await topic.send(key=key.encode() if key else None, value=value)
+    await pending  # the broker's acknowledgement (acks=all)
+
+
+async def _count(processor: Processor, outputs: Outputs) -> bool:
+    new = await _async(processor.counts.record, outputs.facts)
+    if new:
+        processor.metrics.counted.inc(len(outputs.facts.facts))
+    return new
+
+
+async def _async(fn: Callable[..., T], *args: Any) -> T:
+    return fn(*args)
+
+
+async def _retry(processor: Processor, stage: Stage, attempt: Callable[[], Awaitable[T]]) -> T:
+    """Retry an infrastructure step with backoff until it succeeds: nothing is skipped."""
+    delay = 0.2
+    while True:
+        try:
+            return await attempt()
+        except TRANSIENT as exc:
+            processor.metrics.failures.labels(stage=stage.value).inc()
+            log.warning("%s failed (%s); retrying in %.1fs", stage, exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_SECONDS)
+
+
+def _track_progress(processor: Processor, event: EventT) -> None:
+    now = time.time()
+    message = event.message
+    processor.metrics.last_processed.set(now)
+    highwater = event.app.consumer.highwater(message.tp)
+    if highwater is not None:
+        processor.lag[message.tp] = max(0, highwater - message.offset - 1)
+    lag = processor.total_lag()
+    processor.metrics.consumer_lag.set(lag)
+    processor.liveness.progressed(now, lag)
