@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "rasad.stack.cli",
     "rasad.schemas",
     "rasad.ingest.cli",
+    "rasad.alerting.cli",
 )
 
 

@@ -1,0 +1,1 @@
+"""The alerting service: spike detection on the rolling counts, and the alerts' sinks."""
