@@ -9,13 +9,14 @@ from prometheus_client import CollectorRegistry
 
 from rasad.common.errors import RasadError
 from rasad.common.settings import IngestSettings
-from rasad.ingest.service import build_app, open_ingestor
+from rasad.ingest.service import build_app, open_ingestor, prepare_topics
 
 
 def main() -> int:
     try:
         settings = IngestSettings()
         registry = CollectorRegistry()
+        prepare_topics(settings)
         with open_ingestor(settings, registry) as (ingestor, metrics):
             app = build_app(settings, ingestor, metrics, registry)
             uvicorn.run(

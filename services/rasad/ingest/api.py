@@ -11,7 +11,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
@@ -28,13 +28,20 @@ from rasad.ingest.articles import ArticleIn
 from rasad.ingest.auth import bearer_matches
 from rasad.ingest.body_limit import BodyLimitMiddleware
 from rasad.ingest.metrics import IngestMetrics
-from rasad.ingest.pipeline import Ingestor
 from rasad.ingest.seen import SeenStoreError
 from rasad.ingest.submissions import Outcome, Submission, from_json_text, from_value
 
 JSON_TYPES = frozenset({"application/json"})
 NDJSON_TYPES = frozenset({"application/x-ndjson", "application/ndjson", "application/jsonl"})
 RETRY_AFTER_S = "5"
+
+
+class Accepts(Protocol):
+    """What the API needs of the pipeline (an :class:`~rasad.ingest.pipeline.Ingestor`)."""
+
+    def ingest(self, submissions: Sequence[Submission]) -> list[Outcome]: ...
+
+    def ready(self) -> dict[str, bool]: ...
 
 
 class ArticleReply(BaseModel):
@@ -109,7 +116,7 @@ def unavailable(exc: Exception) -> JSONResponse:
 
 
 def create_app(
-    ingestor: Ingestor,
+    ingestor: Accepts,
     metrics: IngestMetrics,
     registry: CollectorRegistry,
     *,

@@ -30,7 +30,7 @@ from rasad.ingest.feeds import FeedError, FeedReader, http_client
 from rasad.ingest.files import FolderWatcher, expand_paths, read_file
 from rasad.ingest.pacing import Pacer, parse_rate
 from rasad.ingest.pipeline import Ingestor
-from rasad.ingest.service import open_ingestor
+from rasad.ingest.service import open_ingestor, prepare_topics
 from rasad.ingest.submissions import Outcome, Submission
 
 MAX_CHUNK = 500
@@ -162,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     stop_after(args.duration, stop)
     console = Console(stderr=True)
+    prepare_topics(settings)
     with open_ingestor(settings, CollectorRegistry(), client_id="rasad-ingest-cli") as (ingestor, _):
         job = Run(ingestor, pacer, args.source, stop)
         try:

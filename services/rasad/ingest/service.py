@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,13 +11,26 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from rasad.common.error_policy import DEFAULT_POLICY
+from rasad.common.kafka.admin import TopicAdminError, ensure_topics
 from rasad.common.kafka.producer import MessageProducer, ProducerOptions
 from rasad.common.settings import IngestSettings
+from rasad.common.topics import ARTICLES_RAW, DEADLETTER
 from rasad.ingest.api import create_app
 from rasad.ingest.auth import api_token
 from rasad.ingest.metrics import IngestMetrics
 from rasad.ingest.pipeline import Ingestor
 from rasad.ingest.seen import SeenStore
+
+log = logging.getLogger(__name__)
+
+
+def prepare_topics(settings: IngestSettings) -> None:
+    """Create ``articles.raw`` and ``deadletter`` when missing; a broker that is down now is
+    reported by readiness and by publishing, not here."""
+    try:
+        ensure_topics(settings, topics=(ARTICLES_RAW, DEADLETTER))
+    except TopicAdminError as exc:
+        log.warning("topics not checked: %s", exc)
 
 
 def redis_client(settings: IngestSettings) -> redis.Redis:

@@ -9,6 +9,7 @@ callers report it (HTTP 503, CLI exit status), nothing is dropped silently.
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any, Literal
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
+from kafka.serializer import Serializer
 from pydantic import BaseModel
 
 from rasad.common.errors import RasadError
@@ -72,7 +74,28 @@ def serialize_key(key: str | None) -> bytes | None:
     return None if key is None else key.encode("utf-8")
 
 
+class MessageSerializer(Serializer):
+    """A pydantic message → its JSON, UTF-8."""
+
+    def serialize(self, topic: str, headers: Any, data: BaseModel) -> bytes:
+        return serialize_value(data)
+
+
+class KeySerializer(Serializer):
+    def serialize(self, topic: str, headers: Any, data: str | None) -> bytes | None:
+        return serialize_key(data)
+
+
 ProducerFactory = Callable[..., KafkaProducer]
+
+
+def accepts_connections(server: str, timeout_s: float = 1.0) -> bool:
+    host, _, port = server.strip().rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]") or "localhost", int(port)), timeout=timeout_s):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 class MessageProducer:
@@ -101,8 +124,8 @@ class MessageProducer:
                     self._client = self._factory(
                         **self._settings.kafka_client_options(),
                         **self._options.kafka_options(),
-                        key_serializer=serialize_key,
-                        value_serializer=serialize_value,
+                        key_serializer=KeySerializer(),
+                        value_serializer=MessageSerializer(),
                     )
                 except KafkaError as exc:
                     raise PublishError(
@@ -132,11 +155,14 @@ class MessageProducer:
         return [Delivery(m.topic, m.partition, m.offset) for m in metadata]
 
     def connected(self) -> bool:
-        """True when the client reaches at least one broker (connecting if need be)."""
+        """True when the client could connect (once) and a bootstrap broker accepts connections."""
         try:
-            return bool(self._producer().bootstrap_connected())
+            self._producer()
         except PublishError:
             return False
+        return any(
+            accepts_connections(server) for server in self._settings.kafka_bootstrap_servers.split(",")
+        )
 
     def close(self, timeout_s: float = 5.0) -> None:
         with self._lock:
