@@ -101,6 +101,15 @@ def test_every_mounted_file_exists() -> None:
                 assert (ROOT / source).exists(), f"{name} mounts missing {source}"
 
 
+def test_files_named_in_the_environment_exist_in_their_mounts() -> None:
+    for name, service in SERVICES.items():
+        mounts = {v.split(":")[1]: v.split(":")[0] for v in service.get("volumes", []) if v.startswith(".")}
+        for value in service.get("environment", {}).values():
+            for target, source in mounts.items():
+                if isinstance(value, str) and value.startswith(target + "/"):
+                    assert (ROOT / source / value.removeprefix(target + "/")).is_file(), f"{name}: {value}"
+
+
 def test_grafana_dashboards_use_the_provisioned_datasource_uid() -> None:
     datasources = yaml.safe_load(
         (ROOT / "deploy/grafana/provisioning/datasources/prometheus.yml").read_text(encoding="utf-8")
