@@ -9,6 +9,7 @@ a message saying so: the file is reported, not published garbled.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -25,6 +26,12 @@ BOMS = (
 MAX_CHAOS = 0.2
 MOJIBAKE_CODEPAGES = ("cp1252", "latin-1")
 MOJIBAKE_SAMPLE_CHARS = 20_000
+# A UTF-8 lead byte read as cp1252/Latin-1, then a continuation byte (0x80-0xBF) read the same way.
+MOJIBAKE_PAIR = re.compile(
+    "[ÂÃÐÑØÙÚÛ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+)
+MOJIBAKE_MIN_PAIRS = 3
+MOJIBAKE_SHARE = 0.5
 
 
 class EncodingProblem(InputError):
@@ -38,8 +45,9 @@ class Decoded:
 
 
 def looks_like_mojibake(text: str) -> bool:
-    """True when the text is UTF-8 bytes that were decoded with a Latin code page: encoding it
-    back with that code page gives valid UTF-8 that differs from it."""
+    """True when the text is UTF-8 that was decoded with a Latin code page: either encoding it
+    back gives valid UTF-8, or lead bytes of UTF-8 sequences shown as Latin letters (Ø, Ù, Ã ...)
+    followed by continuation bytes make up much of its non-ASCII text."""
     sample = text[:MOJIBAKE_SAMPLE_CHARS]
     if sample.isascii():
         return False
@@ -50,7 +58,9 @@ def looks_like_mojibake(text: str) -> bool:
             continue
         if repaired != sample:
             return True
-    return False
+    pairs = len(MOJIBAKE_PAIR.findall(sample))
+    non_ascii = sum(1 for c in sample if not c.isascii())
+    return pairs >= MOJIBAKE_MIN_PAIRS and 2 * pairs / non_ascii >= MOJIBAKE_SHARE
 
 
 def decode_bytes(data: bytes) -> Decoded:
