@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 import httpx
+import lxml.html
 import trafilatura
 
 from rasad.common.error_policy import Stage
@@ -48,8 +49,18 @@ class FeedPoll:
     summary_only: int = 0
 
 
+BLOCK_TAGS = frozenset({"p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"})
+
+
 def html_to_text(html: str) -> str:
-    return (trafilatura.html2txt(html) or "").strip()
+    """Text of an HTML fragment (a feed item's content or summary), one line per block."""
+    if not html.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for element in root.iter(*BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def extract_main_text(html: str, url: str) -> str | None:
