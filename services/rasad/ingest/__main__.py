@@ -9,12 +9,14 @@ from prometheus_client import CollectorRegistry
 
 from rasad.common.errors import RasadError
 from rasad.common.settings import IngestSettings
+from rasad.ingest.auth import api_token
 from rasad.ingest.service import build_app, open_ingestor, prepare_topics
 
 
 def main() -> int:
     try:
         settings = IngestSettings()
+        api_token(settings)  # refuse an unprotected public API before connecting anywhere
         registry = CollectorRegistry()
         prepare_topics(settings)
         with open_ingestor(settings, registry) as (ingestor, metrics):
