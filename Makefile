@@ -8,8 +8,11 @@ PYTEST ?= $(PYTHON) -m pytest
 install:            ## install the package and its development tools
 	$(PYTHON) -m pip install -c constraints.txt -e '.[dev]'
 
-up:                 ## start Kafka, Redis, Prometheus (and the services) locally
+up:                 ## start Kafka, Redis, Prometheus and the services locally, then replay the samples
 	$(RASAD) stack up
+	$(RASAD) replay deploy/samples/seed-articles.jsonl
+	@echo "ingest API docs: http://127.0.0.1:28081/docs   alerts: http://127.0.0.1:28082/alerts"
+	@echo "results: rasad top --kind entity --window 1h   metrics: http://127.0.0.1:29090"
 
 down:               ## stop what `make up` started, and nothing else
 	$(RASAD) stack down

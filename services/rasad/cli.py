@@ -19,6 +19,7 @@ from rasad.common.errors import RasadError
 COMMAND_MODULES: tuple[str, ...] = (
     "rasad.stack.cli",
     "rasad.schemas",
+    "rasad.replay",
     "rasad.ingest.cli",
     "rasad.alerting.cli",
 )
