@@ -7,10 +7,11 @@ service's ``main()`` and passed down. The defaults match the ports ``rasad stack
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Annotated, Literal
 
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, SecretStr
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_KAFKA_PORT = 29092
 DEFAULT_KAFKA_CONTROLLER_PORT = 29093
@@ -74,7 +75,35 @@ class ProcessorSettings(ServiceSettings):
     processor_stall_seconds: float = 60.0
 
 
+def _comma_list(value: object) -> object:
+    """A list setting from the environment: a JSON array or comma-separated text."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value
+
+
+CommaList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_comma_list)]
+
+
 class AlertingSettings(ServiceSettings):
     alerting_host: str = "127.0.0.1"
     alerting_port: int = DEFAULT_ALERTING_PORT
     alerting_watchlist: str | None = None
+    # Seconds between detection cycles; None: the watchlist's detector ``cycle``.
+    alerting_cycle_seconds: float | None = Field(default=None, gt=0)
+    # Alerts kept in memory for GET /alerts and SSE replay (Last-Event-ID).
+    alerting_history: int = Field(default=10_000, ge=1)
+    # Outbound notifications; every URL's host must be in alerting_webhook_allowed_hosts.
+    alerting_webhook_urls: CommaList = ()
+    alerting_slack_webhook_urls: CommaList = ()
+    alerting_alertmanager_url: str | None = None
+    alerting_webhook_allowed_hosts: CommaList = ()
+    alerting_webhook_timeout_s: float = Field(default=5.0, gt=0)
+    alerting_webhook_retries: int = Field(default=5, ge=0)
+    alerting_webhook_backoff_s: float = Field(default=1.0, gt=0)
+    alerting_webhook_backoff_max_s: float = Field(default=60.0, gt=0)
+    # Where an alert links back to (Alertmanager's generatorURL), e.g. the public API address.
+    alerting_public_url: str | None = None
