@@ -27,6 +27,9 @@ Every cycle, at event time ``now``:
   ``update`` per ``update_every``, when it grew. A key that fires again within ``cooldown`` of
   resolving continues its old alert (an ``update``) rather than opening a new one.
 
+The baseline moves by whole hours, so its counts are read once per hour and kept; an
+article arriving hours late into the baseline span is seen when the baseline next moves.
+
 ``Alert.p_value`` is the adjusted p-value (the one compared with ``alpha``); ``expected`` is
 ``n * y / m``, the test-window stories the baseline share predicts; ``ratio`` is observed over
 expected (null when the baseline never saw the key).
@@ -213,6 +216,7 @@ class Detector:
     config: DetectorConfig = field(default_factory=DetectorConfig)
     _spikes: dict[tuple[str, str], _Spike] = field(default_factory=dict)
     _baselines: dict[str, tuple[int, int, dict[str, int]]] = field(default_factory=dict)
+    _baseline_totals: tuple[int, int, int] | None = None
 
     def run_cycle(self, now: float | datetime) -> list[Alert]:
         """Test the keys at event time ``now``; the alerts to send (firing, update, resolved)."""
@@ -244,7 +248,7 @@ class Detector:
         followed = set(follow)
         if n == 0:
             return []
-        m = self.store.totals(windows.baseline).stories
+        m = self._baseline_stories(windows.baseline)
         rows: list[tuple[str, str, int, int, bool]] = []
         for kind in self.config.kinds:
             wanted = {key for k, key in followed if k == kind}
@@ -270,6 +274,14 @@ class Detector:
             Evaluation(kind, key, x, y, expected_count(n, y, m), float(p[i]), float(q[i]))
             for i, (kind, key, x, y, _) in enumerate(rows)
         ]
+
+    def _baseline_stories(self, plan: WindowPlan) -> int:
+        cached = self._baseline_totals
+        if cached is not None and cached[:2] == (plan.start, plan.end):
+            return cached[2]
+        stories = self.store.totals(plan).stories
+        self._baseline_totals = (plan.start, plan.end, stories)
+        return stories
 
     def _baseline(self, kind: str, plan: WindowPlan) -> dict[str, int]:
         """Baseline counts, computed once per baseline span (it moves by whole hours)."""

@@ -9,6 +9,7 @@ The file (see ``deploy/watchlists/``) holds::
         terms: [drone, drones, مسيرة, طائرة مسيرة]
     entities:  [{id: Q159, name: Russia}]
     weapons:   [{id: s-400, name: S-400}]
+    events:    [{id: strike}]              # event types
     pairs:     [{name: Russia + S-400, members: [entity:Q159, keyword:s-400]}]
     automatic: {enabled: true, min_stories: 10, kinds: [entity, weapon, event, pair]}
     detector:  {window: 1h, alpha: 0.001}      # rasad.alerting.detector.DetectorConfig
@@ -78,7 +79,7 @@ class PairSpec(_Spec):
 
 class AutomaticSpec(_Spec):
     enabled: bool = False
-    min_stories: Annotated[int, Field(ge=1)] = 10
+    min_stories: Annotated[int, Field(ge=1)] = 5
     kinds: tuple[Kind, ...] = ("entity", "weapon", "event", "pair")
 
 
@@ -89,6 +90,7 @@ class WatchlistSpec(_Spec):
     keywords: list[KeywordSpec] = Field(default_factory=list)
     entities: list[IdSpec] = Field(default_factory=list)
     weapons: list[IdSpec] = Field(default_factory=list)
+    events: list[IdSpec] = Field(default_factory=list)
     pairs: list[PairSpec] = Field(default_factory=list)
     automatic: AutomaticSpec = Field(default_factory=AutomaticSpec)
     detector: DetectorConfig = Field(default_factory=DetectorConfig)
@@ -198,6 +200,7 @@ def compile_watchlist(spec: WatchlistSpec, normalize: Callable[[str], str] | Non
     )
     watched = {("keyword", k.keyword_key) for k in spec.keywords}
     watched |= {("entity", e.id) for e in spec.entities} | {("weapon", w.id) for w in spec.weapons}
+    watched |= {("event", e.id) for e in spec.events}
     pair_names: dict[tuple[str, str], str] = {}
     for pair in spec.pairs:
         a, b = sorted(pair.members)

@@ -41,6 +41,7 @@ already expired are not counted at all. Redis 7.0 or newer is required (``PEXPIR
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from rasad.counting.buckets import Resolution
 
@@ -58,7 +59,7 @@ def mark_field(kind: str, key: str) -> str:
 class KeyLayout:
     prefix: str = "rasad:"
 
-    @property
+    @cached_property
     def root(self) -> str:
         return f"{self.prefix}c:"
 
