@@ -28,7 +28,7 @@ def prepare_topics(settings: IngestSettings) -> None:
     """Create ``articles.raw`` and ``deadletter`` when missing; a broker that is down now is
     reported by readiness and by publishing, not here."""
     try:
-        ensure_topics(settings, topics=(ARTICLES_RAW, DEADLETTER))
+        ensure_topics(settings, topics=(ARTICLES_RAW, DEADLETTER), connect_timeout_s=3.0)
     except TopicAdminError as exc:
         log.warning("topics not checked: %s", exc)
 

@@ -22,9 +22,15 @@ class TopicAdminError(RasadError):
 
 
 @contextmanager
-def admin_client(settings: ServiceSettings, client_id: str = "rasad-admin") -> Iterator[KafkaAdminClient]:
+def admin_client(
+    settings: ServiceSettings, client_id: str = "rasad-admin", connect_timeout_s: float = 10.0
+) -> Iterator[KafkaAdminClient]:
     try:
-        client = KafkaAdminClient(**settings.kafka_client_options(), client_id=client_id)
+        client = KafkaAdminClient(
+            **settings.kafka_client_options(),
+            client_id=client_id,
+            bootstrap_timeout_ms=int(connect_timeout_s * 1000),
+        )
     except KafkaError as exc:
         raise TopicAdminError(f"Kafka at {settings.kafka_bootstrap_servers} is unreachable: {exc}") from exc
     try:
@@ -43,10 +49,11 @@ def ensure_topics(
     prefix: str | None = None,
     topics: Iterable[Topic] = TOPICS,
     replication_factor: int = 1,
+    connect_timeout_s: float = 10.0,
 ) -> list[str]:
     """Create the topics that do not exist yet; return every topic name. Idempotent."""
     specs = topic_specs(settings.topic_prefix if prefix is None else prefix, topics)
-    with admin_client(settings) as admin:
+    with admin_client(settings, connect_timeout_s=connect_timeout_s) as admin:
         try:
             missing = {name: n for name, n in specs.items() if name not in set(admin.list_topics())}
             if missing:
