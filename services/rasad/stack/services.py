@@ -11,7 +11,7 @@ import httpx
 
 from rasad.stack.settings import StackSettings
 
-WATCHLIST = Path(__file__).resolve().parents[3] / "deploy" / "watchlists" / "default.yaml"
+WATCHLIST = Path(__file__).resolve().parents[3] / "deploy" / "watchlists" / "levant-iraq.yaml"
 
 
 def environment(settings: StackSettings) -> dict[str, str]:
