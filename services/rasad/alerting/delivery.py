@@ -168,7 +168,9 @@ class Retrier:
                         return self._give_up(alert, DeliveryExhausted(f"stopped before retrying: {exc}"))
                     continue
                 if action is Action.RAISE:
-                    exc = DeliveryExhausted(f"{attempt} attempt(s) failed, the last: {exc}")
+                    exc = DeliveryExhausted(
+                        f"{attempt} attempt(s) failed, the last: {type(exc).__name__}: {exc}"
+                    )
                 return self._give_up(alert, exc)
             self.metrics.delivery_seconds.labels(sink=self.sink.name).observe(time.perf_counter() - started)
             self._count("delivered")
@@ -183,10 +185,11 @@ class Retrier:
             letter = build_dead_letter(
                 service=SERVICE,
                 stage=Stage.NOTIFY.value,
-                error=f"{self.sink.name}: {error}",
+                error=error,
                 payload=alert.model_dump_json(),
                 key=alert.alert_id,
             )
+            letter = letter.model_copy(update={"error": f"{self.sink.name}: {letter.error}"})
             try:
                 self.dead_letters.publish([letter])
             except Exception as exc:  # the broker is down too: keep the alert in the log

@@ -95,18 +95,18 @@ def slack_body(alert: Alert) -> dict[str, Any]:
         f"{alert.observed} stories in {_when(alert.window_start)} – {_when(alert.window_end)}, "
         f"expected {alert.expected:.1f} ({_ratio_text(alert)}), p = {alert.p_value:.2g}"
     )
-    titles = [
-        f"• {slack_escape(a.title or a.id, 150)} (`{slack_escape(a.id, 80)}`)"
-        for a in alert.articles[:SLACK_MAX_TITLES]
-    ]
+    titles = [f"• {one_line(a.title or a.id, 150)} ({a.id})" for a in alert.articles[:SLACK_MAX_TITLES]]
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": headline}},
         {"type": "section", "text": {"type": "mrkdwn", "text": facts}},
     ]
-    if titles:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(titles)}})
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"alert `{alert.alert_id}`"}]})
-    return {"text": f"{headline}: {facts}", "blocks": blocks}
+    if titles:  # plain_text: Slack formats none of it
+        blocks.append({"type": "section", "text": {"type": "plain_text", "text": "\n".join(titles)}})
+    blocks.append(
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"alert {_code(alert.alert_id)}"}]}
+    )
+    fallback = f"{alert.status}: {slack_escape(alert.name)} ({alert.severity}), {facts}"
+    return {"text": fallback, "mrkdwn": False, "blocks": blocks}
 
 
 # -- Alertmanager ------------------------------------------------------------------------
