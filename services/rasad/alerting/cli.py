@@ -131,10 +131,9 @@ def run_top(args: argparse.Namespace) -> int:
         rows = store.top(args.kind, plan, args.by, args.limit)
     except redis.RedisError as exc:
         raise ConfigError(f"cannot read counts from Redis at {settings.redis_url}: {exc}") from exc
-    print(
-        f"top {args.kind} by {args.by}, {format_duration(plan.seconds)} window "
-        f"{datetime.fromtimestamp(plan.start).astimezone().isoformat(timespec='minutes')} .. "
-        f"{datetime.fromtimestamp(plan.end).astimezone().isoformat(timespec='minutes')}"
+    start, stop = (
+        datetime.fromtimestamp(t).astimezone().isoformat(timespec="minutes") for t in (plan.start, plan.end)
     )
+    print(f"top {args.kind} by {args.by}, {format_duration(window)} window ({start} .. {stop})")
     print(format_table(rows) if rows else "(no counts in this window)")
     return 0
