@@ -42,6 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="spike alerts from enriched-article JSON lines, one alert JSON line each",
         description="Replay enriched-article JSON lines (published_at or ingested_at as event time) "
         "through the live detector on an in-memory store; write one JSON line per alert.",
+        epilog="Each output line is an Alert (rasad.common.messages): alert_id, status, kind, key, name, "
+        "window_start, window_end, observed, expected, ratio, p_value (adjusted across the keys tested), "
+        "severity, first_seen, last_seen, article_ids, articles. Lines that cannot be read are reported "
+        "on stderr and skipped; the exit status is then 1.",
     )
     detect.add_argument("file", nargs="?", default="-", help="JSON lines file, or - for stdin (default)")
     detect.add_argument("--config", help="watchlist YAML; without it every busy key is watched")

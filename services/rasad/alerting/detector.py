@@ -62,6 +62,8 @@ from rasad.counting.facts import KINDS, Kind
 from rasad.counting.store import CountStore, EvidenceItem
 
 SEVERITY_RANK: dict[Severity, int] = {"info": 0, "warning": 1, "critical": 2}
+#: How much evidence to look through for a spike's first story (the store keeps a few).
+FIRST_SEEN_LOOKBACK = 50
 
 
 def _seconds(value: object) -> object:
@@ -333,13 +335,14 @@ class Detector:
         test: WindowPlan,
     ) -> Alert:
         kind, key = ident
-        evidence = self.store.evidence(kind, key, test.start, test.end, self.config.evidence)
+        recent = self.store.evidence(kind, key, test.start, test.end, FIRST_SEEN_LOOKBACK)
+        evidence = recent[: self.config.evidence]
         observed = evaluation.observed if evaluation else 0
         expected = evaluation.expected if evaluation else 0.0
         q = evaluation.q if evaluation else 1.0
         severity = severity_of(q, observed, expected, self.config) if evaluation else spike.severity
         if status == "firing":
-            spike.first_seen = min((e.event_time for e in evidence), default=test.start)
+            spike.first_seen = min((e.event_time for e in recent), default=test.start)
         spike.last_seen = max((e.event_time for e in evidence), default=spike.last_seen)
         spike.last_sent, spike.last_observed, spike.severity = test.end, observed, severity
         return Alert(
