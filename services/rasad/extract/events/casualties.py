@@ -1,0 +1,114 @@
+"""Casualty counts of a sentence: ``مقتل 16 شخصًا``, ``أسفر عن مقتل قائد``, ``إصابة 25 آخرين``,
+``سقوط العشرات``, ``killed 5``, ``3 قتلى``, ``12 wounded``.
+
+A count after a killing or injury word (across "at least" words) or before a killed/injured
+noun. Vague quantities (عدد من) give no count; a single role noun right after a killing word
+(مقتل قائد، مقتل جنديين) counts one or two persons unless a named person follows.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rasad.extract.normalize import normalize_term
+
+from .lexicon import EventLexicon
+from .numbers import Count, read_count
+
+__all__ = ["Casualty", "CasualtyWords", "casualties"]
+
+
+@dataclass(frozen=True)
+class Casualty:
+    kind: str  # killed | injured
+    word: int  # word index of the killing/injury word or of the number
+    count: Count
+
+
+@dataclass(frozen=True)
+class CasualtyWords:
+    kill: frozenset[tuple[str, ...]]
+    injure: frozenset[tuple[str, ...]]
+    killed_nouns: frozenset[str]
+    injured_nouns: frozenset[str]
+    lead: tuple[tuple[str, ...], ...]
+    vague: tuple[tuple[str, ...], ...]
+    singular: frozenset[str]
+    dual: frozenset[str]
+
+
+def _phrases(values: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted({tuple(normalize_term(v).split()) for v in values}, key=len, reverse=True))
+
+
+@functools.cache
+def casualty_words(lex: EventLexicon) -> CasualtyWords:
+    r, n = lex.roles, lex.numbers
+    return CasualtyWords(
+        kill=frozenset(_phrases(r["kill_words"])),
+        injure=frozenset(_phrases(r["injure_words"])),
+        killed_nouns=frozenset(normalize_term(v) for v in r["killed_nouns"]),
+        injured_nouns=frozenset(normalize_term(v) for v in r["injured_nouns"]),
+        lead=_phrases(r["number_lead"]),
+        vague=_phrases(r["vague_quantities"]),
+        singular=frozenset(normalize_term(v) for v in n["singular_persons"]),
+        dual=frozenset(normalize_term(v) for v in n["dual_persons"]),
+    )
+
+
+def _strip(word: str) -> str:
+    for prefix in ("وب", "ول", "و", "ف", "ب", "ل"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix) :]
+    return word
+
+
+def _starts(keys: Sequence[str], i: int, phrases: Sequence[tuple[str, ...]] | frozenset[tuple[str, ...]]) -> int:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        n = len(phrase)
+        window = list(keys[i : i + n])
+        if len(window) == n and (tuple(window) == phrase or (tuple([_strip(window[0]), *window[1:]]) == phrase)):
+            return n
+    return 0
+
+
+def casualties(lex: EventLexicon, keys: Sequence[str], person_words: frozenset[int]) -> list[Casualty]:
+    """Casualty counts among the words ``keys`` of a sentence.
+
+    ``person_words`` are the word indices covered by named persons (they stop the reading of a
+    lone role noun as one person).
+    """
+    cw = casualty_words(lex)
+    out: list[Casualty] = []
+    for i in range(len(keys)):
+        for kind, lead in (("killed", cw.kill), ("injured", cw.injure)):
+            n = _starts(keys, i, lead)
+            if n:
+                count = _count_after(cw, keys, i + n, person_words)
+                if count is not None:
+                    out.append(Casualty(kind, i, count))
+        count = read_count(keys, i) if keys[i][:1].isdigit() else None
+        if count is not None:
+            after = i + count.words
+            if after < len(keys) and keys[after] in cw.killed_nouns:
+                out.append(Casualty("killed", i, count))
+            elif after < len(keys) and keys[after] in cw.injured_nouns:
+                out.append(Casualty("injured", i, count))
+    return out
+
+
+def _count_after(cw: CasualtyWords, keys: Sequence[str], j: int, person_words: frozenset[int]) -> Count | None:
+    if _starts(keys, j, cw.vague):
+        return None
+    j += _starts(keys, j, cw.lead)
+    count = read_count(keys, j)
+    if count is not None:
+        return count
+    if j < len(keys) and keys[j] in cw.singular | cw.dual:
+        if any(k in person_words for k in range(j + 1, min(len(keys), j + 6))):
+            return None
+        value = 2 if keys[j] in cw.dual else 1
+        return Count(value, value, 1)
+    return None

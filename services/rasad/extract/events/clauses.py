@@ -1,0 +1,73 @@
+"""Sentences and words of the article body, in normalized offsets.
+
+A sentence ends at ``. ! ? ;`` followed by a space, a quote or the end, and at a line break;
+not inside numbers (``9:30``, ``1.5``) nor after a single Latin letter (``U.S.``). Words are
+runs of letters and digits; punctuation marks are words of their own so that role searches can
+stop at them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["Sentence", "Word", "sentences", "to_normalized"]
+
+_END = re.compile(r"\n+|[.!?;]+(?=[\s\"')\]]|$)")
+_WORD = re.compile(r"\w+|[^\w\s]")
+_ABBREVIATION = re.compile(r"(?:^|\W)[A-Za-z]$")
+CLAUSE_PUNCT = frozenset(',;:"()[]{}')
+QUOTES = frozenset("\"'")
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def punct(self) -> bool:
+        return not (self.text[0].isalnum() or self.text[0] == "_")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    words: tuple[Word, ...]
+
+    def word_at(self, pos: int) -> int:
+        """Index of the word that contains or follows normalized offset ``pos``."""
+        starts = [w.start for w in self.words]
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and self.words[i].end > pos:
+            return i
+        return max(0, min(i + 1, len(self.words) - 1))
+
+
+def to_normalized(index: Sequence[int], start: int, end: int) -> tuple[int, int]:
+    """The normalized span of the original span ``[start, end)``."""
+    return bisect.bisect_left(index, start), bisect.bisect_left(index, end)
+
+
+def sentences(text: str, ranges: Sequence[tuple[int, int]]) -> list[Sentence]:
+    """The sentences of ``text`` (normalized) inside the normalized ``ranges``."""
+    out: list[Sentence] = []
+    for lo, hi in ranges:
+        pos = lo
+        for m in _END.finditer(text, lo, hi):
+            if m.group()[0] == "." and _ABBREVIATION.search(text, max(lo, m.start() - 2), m.start()):
+                continue
+            _add(text, pos, m.start(), out)
+            pos = m.end()
+        _add(text, pos, hi, out)
+    return out
+
+
+def _add(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    words = tuple(Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end))
+    if any(not w.punct for w in words):
+        out.append(Sentence(words[0].start, words[-1].end, words))

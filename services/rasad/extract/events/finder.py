@@ -1,0 +1,443 @@
+"""From an article's body to event candidates, one sentence at a time.
+
+One pass: the trigger expression runs over each body range once; each sentence with triggers is
+read once for modality, roles, dates and casualties. Candidates are merged into events by
+:mod:`rasad.extract.events.merge`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from rasad.common.messages import Entity, Weapon
+
+from .casualties import casualties
+from .clauses import QUOTES, Sentence, sentences, to_normalized
+from .dates import DateMention, find_dates
+from .lexicon import EventLexicon, Trigger
+from .modality import modality
+from .places import country_of
+from .roles import ACTOR_TYPES, AGENT_TYPES, Actor, View, role_words
+
+__all__ = ["Candidate", "Hit", "candidates"]
+
+_WEAPON_SUBTYPES = {
+    "drone": "drone_strike",
+    "missile": "missile_attack",
+    "artillery_rocket": "rocket_attack",
+    "fighter_aircraft": "air_strike",
+    "attack_aircraft": "air_strike",
+}
+_ARMS_STATUS = {
+    "offer": "offered",
+    "possibility": "offered",
+    "future": "offered",
+    "negotiation": "negotiating",
+    "agreement": "agreed",
+    "denial": "denied",
+    "negation": "denied",
+}
+_DEAL_NOUNS = frozenset({"صفقه", "صفقات", "صفقه اسلحه", "صفقه سلاح", "عقد تسليح", "arms deal"})
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A trigger found in a sentence."""
+
+    first: int
+    last: int
+    trigger: Trigger
+    prefix: str
+    definite: bool
+
+
+@dataclass
+class Candidate:
+    """One description of an event in one sentence."""
+
+    type: str
+    subtype: str | None
+    sentence: int
+    span: tuple[int, int]  # normalized span of the sentence
+    attacker: Actor | None = None
+    target: Actor | None = None
+    target_text: tuple[int, int] | None = None  # normalized span of a free-text target
+    location: Actor | None = None
+    weapon: Actor | None = None
+    date: date | None = None
+    killed: int | None = None
+    killed_high: int | None = None
+    injured: int | None = None
+    status: str | None = None
+    persons: set[str] = field(default_factory=set)
+    definite: bool = False
+    anchor: int = 0  # word index of the trigger in its sentence
+
+
+def _mentions(
+    index: Sequence[int], items: Sequence[Entity] | Sequence[Weapon], kind: str
+) -> list[tuple[int, int, str, str, str, str | None]]:
+    out = []
+    for item in items:
+        etype = "WEAPON" if kind == "weapon" else item.type  # type: ignore[union-attr]
+        category = item.category if kind == "weapon" else None  # type: ignore[union-attr]
+        for m in item.mentions:
+            start, end = to_normalized(index, m.start, m.end)
+            if end > start:
+                out.append((start, end, item.id, item.name, etype, category))
+    out.sort()
+    return out
+
+
+def _actors(
+    sentence: Sentence, mentions: Sequence[tuple[int, int, str, str, str, str | None]], starts: Sequence[int]
+) -> list[Actor]:
+    lo = bisect.bisect_left(starts, sentence.start)
+    hi = bisect.bisect_left(starts, sentence.end)
+    out = []
+    for start, end, ident, name, etype, category in mentions[lo:hi]:
+        first = sentence.word_at(start)
+        last = sentence.word_at(max(start, end - 1))
+        clitic = sentence.words[first].text[: max(0, start - sentence.words[first].start)]
+        out.append(Actor(start, end, first, last, ident, name, etype, category, clitic))
+    return out
+
+
+def _hits(lex: EventLexicon, text: str, sentence: Sentence) -> list[Hit]:
+    hits = []
+    for m in lex.trigger_pattern.finditer(text, sentence.start, sentence.end):
+        term = m.group("term") or m.group("lterm")
+        key = " ".join(term.split())
+        trigger = lex.triggers.get(key)
+        if trigger is None:
+            continue
+        prefix = m.group("pre") or "" if m.group("term") else ""
+        first = sentence.word_at(m.start())
+        last = sentence.word_at(m.end() - 1)
+        before = sentence.words[first - 1].text if first > 0 else ""
+        definite = "ال" in prefix or "لل" in prefix or key.startswith("ال") or before in ("هذا", "هذه", "the")
+        hits.append(Hit(first, last, trigger, prefix, definite))
+    return hits
+
+
+def _nearest_date(view: View, dates: Sequence[DateMention], i: int, lo: int, hi: int) -> tuple[bool, date | None]:
+    """The date nearest to word ``i`` within its segment, not across a quotation mark."""
+    best: tuple[int, date | None] | None = None
+    for d in dates:
+        w = view.sentence.word_at(d.start)
+        if not lo <= w < hi:
+            continue
+        a, b = sorted((w, i))
+        if any(view.words[k].text in QUOTES for k in range(a, b)):
+            continue
+        if best is None or abs(w - i) < best[0]:
+            best = (abs(w - i), d.value)
+    return (best is not None), (best[1] if best else None)
+
+
+@dataclass
+class _Group:
+    hits: list[Hit]
+    closed: bool = False
+    kills: list[Hit] = field(default_factory=list)
+
+    @property
+    def main(self) -> Hit:
+        return self.hits[0]
+
+
+def _strike_groups(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> tuple[list[_Group], set[int]]:
+    groups: list[_Group] = []
+    suppressed: set[int] = set()  # segment starts with a strike that is not a reported act
+    for hit in hits:
+        t = hit.trigger
+        if t.type != "strike" or t.kind in ("light", "kill"):
+            continue
+        lo, _ = view.segment(hit.first)
+        if modality(lex, view.words, hit.first, hit.prefix, view.stops) is not None:
+            suppressed.add(lo)
+            continue
+        current = groups[-1] if groups else None
+        if (
+            current is not None
+            and not current.closed
+            and view.segment(current.hits[-1].first)[0] == lo
+            and hit.first - current.hits[-1].last <= 6
+        ):
+            current.hits.append(hit)
+            if current.main.definite and view.relative_before(hit.first):
+                current.closed = True
+        else:
+            groups.append(_Group([hit]))
+    for hit in hits:
+        if hit.trigger.kind != "kill" or hit.trigger.type != "strike":
+            continue
+        lo, _ = view.segment(hit.first)
+        if modality(lex, view.words, hit.first, hit.prefix, view.stops) is not None:
+            continue
+        same = [g for g in groups if view.segment(g.main.first)[0] == lo]
+        pool = same or ([] if lo in suppressed else groups)
+        if pool:
+            min(pool, key=lambda g: abs(g.main.first - hit.first)).kills.append(hit)
+        elif lo not in suppressed and view.agent_after(hit.last, view.segment(hit.first)[1]) is not None:
+            groups.append(_Group([hit], kills=[hit]))
+    return groups, suppressed
+
+
+def _strike(view: View, lex: EventLexicon, group: _Group, english: bool) -> Candidate:
+    main = group.main
+    lo, hi = view.segment(main.first)
+    cand = Candidate("strike", None, 0, (view.sentence.start, view.sentence.end), definite=main.definite)
+    cand.attacker = _strike_attacker(view, lex, group, lo, hi, english)
+    _strike_target(view, group, cand, lo, hi)
+    exclude = {a.id for a in (cand.attacker, cand.target) if a is not None and a.type != "PLACE"}
+    cand.location = view.location(lo, hi, main.first, exclude)
+    if cand.location is None and cand.target is not None and cand.target.type == "PLACE":
+        cand.location = cand.target
+    weapons = [w for w in view.weapons if lo <= w.first < hi]
+    if weapons:
+        cand.weapon = min(weapons, key=lambda w: abs(w.first - main.first))
+    cand.subtype = _subtype(view, lex, group, cand.weapon)
+    return cand
+
+
+def _strike_attacker(view: View, lex: EventLexicon, group: _Group, lo: int, hi: int, english: bool) -> Actor | None:
+    for hit in group.hits + group.kills:
+        agent = view.agent_after(hit.last, hi)
+        if agent is not None:
+            return agent
+    for hit in group.hits:
+        t = hit.trigger
+        if t.kind == "noun":
+            actor = view.nisba_after(hit.last, hi)
+            if actor is not None:
+                return actor
+        if t.kind == "verb":
+            actor = view.subject(hit.first, lo, hi, english=english)
+            if actor is not None and actor.type in AGENT_TYPES:
+                return actor
+    main = group.main
+    if main.trigger.kind == "noun":
+        for j in range(main.first - 1, max(lo, main.first - 7) - 1, -1):
+            key = view.keys[j]
+            trig = lex.triggers.get(key) or lex.triggers.get(key[1:] if key[:1] in "وف" else key)
+            if trig is not None and trig.kind == "light":
+                inside = view.actor_starting(j + 1, main.first, ACTOR_TYPES)
+                return inside or view.nearest_before(j, lo, ACTOR_TYPES)
+        if "ب" in main.prefix:
+            return view.nearest_before(main.first, lo, ACTOR_TYPES)
+    return None
+
+
+def _strike_target(view: View, group: _Group, cand: Candidate, lo: int, hi: int) -> None:
+    persons = [a for a in view.actors if a.type == "PERSON"]
+    killed: list[Actor] = []
+    for k in group.kills:
+        after = [a for a in persons if k.last < a.first <= k.last + 9 and a.first < hi]
+        passive = [a for a in persons if a.last == k.first - 1 and k.trigger.term == "قتل" and not k.prefix]
+        killed.extend(passive or after[:2])
+        if not after and not passive:
+            org = view.actor_starting(k.last + 1, min(hi, k.last + 4), frozenset({"ORG"}), stop_punct=False)
+            if org is not None:
+                killed.append(org)
+    cand.persons = {a.id for a in killed}
+    main = group.main
+    if main.trigger.kind == "receive":
+        subject = view.nearest_before(main.first, 0, ACTOR_TYPES)
+        if subject is not None:
+            cand.target = subject
+            return
+    if killed:
+        cand.target = killed[0]
+        return
+    for hit in group.hits:
+        found = None
+        if hit.trigger.kind == "verb" or hit.trigger.term in view.rw.target_verbs:
+            found = view.object_after(hit.last, hi)
+        if found is None and hit.trigger.kind == "noun":
+            found = view.target_after_marker(hit.last, hi)
+        if isinstance(found, Actor):
+            cand.target = found
+            return
+        if found is not None:
+            first, last = found
+            cand.target_text = (view.words[first].start, view.words[last].end)
+            return
+
+
+def _subtype(view: View, lex: EventLexicon, group: _Group, weapon: Actor | None) -> str:
+    for hit in group.hits:
+        if hit.trigger.subtype:
+            return hit.trigger.subtype
+    a = max(0, group.main.first - 4)
+    b = min(len(view.words), group.hits[-1].last + 6)
+    start, end = view.words[a].start, view.words[b - 1].end
+    for m in lex.qualifier_pattern.finditer(view.sentence_text, start, end):
+        key = " ".join((m.group("term") or m.group("lterm")).split())
+        if key in lex.qualifiers:
+            return lex.qualifiers[key]
+    if weapon is not None and weapon.category in _WEAPON_SUBTYPES:
+        return _WEAPON_SUBTYPES[weapon.category]
+    return "attack"
+
+
+def _casualties(view: View, lex: EventLexicon, cands: Sequence[Candidate], groups: Sequence[_Group]) -> None:
+    if not cands:
+        return
+    person_words = frozenset(k for a in view.actors if a.type == "PERSON" for k in range(a.first, a.last + 1))
+    for c in casualties(lex, view.keys, person_words):
+        lo, _ = view.segment(c.word)
+        pool = [i for i, g in enumerate(groups) if view.segment(g.main.first)[0] == lo] or list(range(len(groups)))
+        i = min(pool, key=lambda k: abs(groups[k].main.first - c.word))
+        cand = cands[i]
+        if c.kind == "killed" and cand.killed is None:
+            cand.killed = c.count.low
+            cand.killed_high = None if c.count.exact else c.count.high
+        elif c.kind == "injured" and cand.injured is None and c.count.exact:
+            cand.injured = c.count.low
+
+
+def _arms(view: View, lex: EventLexicon, hits: Sequence[Hit], english: bool) -> list[Candidate]:
+    if not view.weapons and not any(k in lex.arms_context for k in view.keys):
+        return []
+    out: list[Candidate] = []
+    seen_segments: set[int] = set()
+    for hit in hits:
+        t = hit.trigger
+        if t.type != "arms_transfer":
+            continue
+        lo, hi = view.segment(hit.first)
+        if lo in seen_segments:
+            continue
+        mood = modality(lex, view.words, hit.first, hit.prefix, view.stops)
+        if mood in ("conditional", "threat", "purpose"):
+            continue
+        status = _ARMS_STATUS.get(mood or "") or t.status or ("agreed" if t.term in _DEAL_NOUNS else None)
+        supplier, recipient = _arms_parties(view, hit, lo, hi, english)
+        if supplier is None and recipient is None:
+            continue
+        if supplier is not None and recipient is not None and country_of(supplier.id) == country_of(recipient.id):
+            continue
+        seen_segments.add(lo)
+        span = (view.sentence.start, view.sentence.end)
+        cand = Candidate(t.type, t.subtype, 0, span, status=status, anchor=hit.first)
+        cand.attacker, cand.target = supplier, recipient
+        if view.weapons:
+            cand.weapon = min(view.weapons, key=lambda w: abs(w.first - hit.first))
+        out.append(cand)
+    return out
+
+
+def _arms_parties(view: View, hit: Hit, lo: int, hi: int, english: bool) -> tuple[Actor | None, Actor | None]:
+    t = hit.trigger
+    if t.kind == "verb":
+        subject = view.subject(hit.first, lo, hi, english=english)
+    else:
+        subject = view.nearest_before(hit.first, lo, ACTOR_TYPES, allow=("ل",))
+    if subject is not None and subject.type not in ACTOR_TYPES:
+        subject = None
+    others = [a for a in view.actors_between(hit.first + 1, min(hi, hit.last + 8), ACTOR_TYPES) if a != subject]
+    if t.inbound:
+        sources = [
+            a
+            for a in view.actors_between(lo, hi, ACTOR_TYPES)
+            if a != subject and view.preposition(a) in {"من", "مع", "from", "with"}
+        ]
+        return (sources[0] if sources else None), subject
+    recipients = [a for a in others if view.preposition(a) not in {"من", "from", "في", "in"}]
+    return subject, (recipients[0] if recipients else None)
+
+
+def _cooperation(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> list[Candidate]:
+    coop = [h for h in hits if h.trigger.type == "cooperation"]
+    if not coop:
+        return []
+    chosen: Hit | None = None
+    offered = False
+    for hit in coop:
+        mood = modality(lex, view.words, hit.first, hit.prefix, view.stops)
+        if mood is None:
+            chosen, offered = hit, False
+            break
+        if mood in ("offer",) and chosen is None:
+            chosen, offered = hit, True
+    if chosen is None:
+        return []
+    military = chosen.trigger.subtype in ("military_cooperation", "training", "intelligence_sharing")
+    if not military and not any(k in lex.military_context for k in view.keys):
+        return []
+    parties: list[Actor] = []
+    countries: list[str] = []
+    for a in view.actors:
+        if a.type not in ("COUNTRY", "ORG", "PERSON"):
+            continue
+        country = country_of(a.id)
+        if a.type != "COUNTRY" and country == a.id:
+            continue
+        if country not in countries:
+            countries.append(country)
+            parties.append(a)
+    if len(parties) < 2:
+        return []
+    span = (view.sentence.start, view.sentence.end)
+    cand = Candidate("cooperation", chosen.trigger.subtype, 0, span, anchor=chosen.first)
+    cand.attacker, cand.target = parties[0], parties[1]
+    cand.status = "offered" if offered else None
+    return [cand]
+
+
+def candidates(
+    lex: EventLexicon,
+    text: str,
+    index: Sequence[int],
+    entities: Sequence[Entity],
+    weapons: Sequence[Weapon],
+    body: Sequence[tuple[int, int]],
+    published: date | None,
+    english: bool,
+) -> list[Candidate]:
+    """Every event description of the body, in text order."""
+    ranges = [to_normalized(index, a, b) for a, b in body]
+    entity_mentions = _mentions(index, entities, "entity")
+    weapon_mentions = _mentions(index, weapons, "weapon")
+    entity_starts = [m[0] for m in entity_mentions]
+    weapon_starts = [m[0] for m in weapon_mentions]
+    rw = role_words(lex)
+    out: list[Candidate] = []
+    for n, sentence in enumerate(sentences(text, ranges)):
+        if lex.trigger_pattern.search(text, sentence.start, sentence.end) is None:
+            continue
+        hits = _hits(lex, text, sentence)
+        if not hits:
+            continue
+        view = View(
+            sentence,
+            _actors(sentence, entity_mentions, entity_starts),
+            _actors(sentence, weapon_mentions, weapon_starts),
+            rw,
+            text,
+        )
+        dates = find_dates(text, sentence.start, sentence.end, published)
+        found = _sentence(view, lex, hits, dates, english)
+        for cand in found:
+            cand.sentence = n
+        out.extend(found)
+    return out
+
+
+def _sentence(
+    view: View, lex: EventLexicon, hits: Sequence[Hit], dates: Sequence[DateMention], english: bool
+) -> list[Candidate]:
+    groups, _ = _strike_groups(view, lex, hits)
+    strikes = [_strike(view, lex, g, english) for g in groups]
+    _casualties(view, lex, strikes, groups)
+    for g, c in zip(groups, strikes, strict=True):
+        c.anchor = g.main.first
+    found = strikes + _arms(view, lex, hits, english) + _cooperation(view, lex, hits)
+    for cand in found:
+        lo, hi = view.segment(cand.anchor)
+        _, cand.date = _nearest_date(view, dates, cand.anchor, lo, hi)
+    return found

@@ -1,0 +1,240 @@
+"""One event, many sentences: merge the descriptions of an event within an article, and give
+each event a stable key.
+
+Two descriptions are the same event when they have the same type, no conflicting actor, date,
+death toll or arms status, and enough in common: the same actor, the same target or killed
+person, the same place, the same date. A definite description without an actor (الضربة، the
+strike) refers back to the latest event of its type in the three sentences before it.
+
+The key is built from the type, the actors and the place reduced to their country where the
+gazetteer knows it, the date and (for arms transfers) the status and weapon, so that reports of
+the same event in different articles share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from rasad.common.messages import Event, EventCodes, PlaceRef, Ref, Span
+
+from .finder import Candidate
+from .lexicon import EventLexicon
+from .places import coordinates, country_of
+from .roles import Actor
+
+__all__ = ["event_key", "merge"]
+
+_ANAPHORA_SENTENCES = 3
+
+
+@dataclass
+class _Event:
+    first: Candidate
+    parts: list[Candidate] = field(default_factory=list)
+
+    def value(self, name: str) -> object:
+        for part in self.parts:
+            v = getattr(part, name)
+            if v is not None:
+                return v
+        return None
+
+    @property
+    def attacker(self) -> Actor | None:
+        return self.value("attacker")  # type: ignore[return-value]
+
+    @property
+    def date(self) -> date | None:
+        return self.value("date")  # type: ignore[return-value]
+
+    @property
+    def persons(self) -> set[str]:
+        out: set[str] = set()
+        for part in self.parts:
+            out |= part.persons
+            if part.target is not None:
+                out.add(part.target.id)
+        return out
+
+
+def _country(actor: Actor | None) -> str | None:
+    return None if actor is None else country_of(actor.id)
+
+
+def _conflict(e: _Event, c: Candidate) -> bool:
+    if e.first.type != c.type:
+        return True
+    a, b = e.attacker, c.attacker
+    if a is not None and b is not None and a.id != b.id and _country(a) != _country(b):
+        return True
+    d = e.date
+    if d is not None and c.date is not None and d != c.date:
+        return True
+    k = e.value("killed")
+    if k is not None and c.killed is not None and k != c.killed:
+        return True
+    s = e.value("status")
+    if c.type == "arms_transfer" and s != c.status:
+        return True
+    if c.type != "strike":
+        t = e.value("target")
+        if isinstance(t, Actor) and c.target is not None and _country(t) != _country(c.target):
+            return True
+    loc = e.value("location")
+    return (
+        isinstance(loc, Actor)
+        and c.location is not None
+        and loc.type == c.location.type == "PLACE"
+        and loc.id != c.location.id
+        and _country(loc) != _country(c.location)
+    )
+
+
+def _score(e: _Event, c: Candidate) -> float:
+    score = 0.0
+    a = e.attacker
+    if a is not None and c.attacker is not None:
+        score += 2 if a.id == c.attacker.id else 1.5
+    shared = e.persons & (c.persons | ({c.target.id} if c.target is not None else set()))
+    for ident in shared:
+        kind = next((p.target.type for p in e.parts + [c] if p.target is not None and p.target.id == ident), "PERSON")
+        score += 1 if kind == "COUNTRY" else 2
+    loc = e.value("location")
+    if isinstance(loc, Actor) and c.location is not None:
+        score += 1 if loc.id == c.location.id else (0.5 if _country(loc) == _country(c.location) else 0)
+    if e.date is not None and e.date == c.date:
+        score += 2
+    w = e.value("weapon")
+    if isinstance(w, Actor) and c.weapon is not None and w.id == c.weapon.id:
+        score += 1
+    return score
+
+
+def _anaphoric(c: Candidate) -> bool:
+    return c.definite and c.attacker is None and (c.target is None or c.target.type == "COUNTRY")
+
+
+def merge(candidates: Sequence[Candidate]) -> list[_Event]:
+    events: list[_Event] = []
+    for c in candidates:
+        best: _Event | None = None
+        if _anaphoric(c):
+            for e in reversed(events):
+                if e.first.type == c.type and c.sentence - e.parts[-1].sentence <= _ANAPHORA_SENTENCES:
+                    best = None if _conflict(e, c) else e
+                    break
+        if best is None:
+            scored = [(s, e) for e in events if not _conflict(e, c) and (s := _score(e, c)) >= 2]
+            if scored:
+                best = max(scored, key=lambda p: p[0])[1]
+        if best is None:
+            events.append(_Event(c, [c]))
+        else:
+            best.parts.append(c)
+    return [e for e in events if _informative(e)]
+
+
+def _informative(e: _Event) -> bool:
+    """An event needs an actor, or a target with a place, date or casualties."""
+    if e.first.type != "strike":
+        return True
+    if e.attacker is not None:
+        return True
+    has_target = any(p.target is not None or p.target_text is not None for p in e.parts)
+    details = e.value("location") or e.date or e.value("killed") is not None or e.value("injured") is not None
+    return has_target and bool(details)
+
+
+# -- building the message -----------------------------------------------------------------
+
+
+def _ref(actor: Actor | None, name: str | None = None) -> Ref | None:
+    if actor is None:
+        return None
+    return Ref(id=actor.id, name=name or actor.name)
+
+
+def _place(actor: Actor | None) -> PlaceRef | None:
+    if actor is None:
+        return None
+    coords = coordinates(actor.id)
+    lat, lon = coords if coords else (None, None)
+    return PlaceRef(id=actor.id, name=actor.name, lat=lat, lon=lon)
+
+
+def event_key(event_type: str, attacker: str | None, target: str | None, place: str | None, day: date | None,
+              extra: Sequence[str | None] = ()) -> str:
+    """``type|attacker|target|place|date[|…]`` with ``-`` for what is unknown."""
+    parts = [event_type, attacker or "-", target or "-", place or "-", day.isoformat() if day else "-"]
+    parts.extend(p or "-" for p in extra)
+    return "|".join(parts)
+
+
+def to_event(
+    e: _Event,
+    lex: EventLexicon,
+    evidence: Sequence[Span],
+    target_text: str | None,
+) -> Event:
+    first = e.first
+    attacker = e.attacker
+    target = e.value("target")
+    target_actor = target if isinstance(target, Actor) else None
+    location = e.value("location")
+    location_actor = location if isinstance(location, Actor) else None
+    weapon = e.value("weapon")
+    weapon_actor = weapon if isinstance(weapon, Actor) else None
+    day = e.date
+    status = e.value("status")
+    subtype = next((p.subtype for p in e.parts if p.subtype and p.subtype != "attack"), first.subtype)
+    if first.type == "strike":
+        codes = lex.codes_for("strike", subtype)
+    elif first.type == "arms_transfer":
+        codes = lex.codes_for("arms_transfer", status if isinstance(status, str) else None)
+    else:
+        codes = lex.codes_for("cooperation", "offered" if status == "offered" else subtype)
+    target_ref = _ref(target_actor)
+    if target_ref is None and target_text:
+        target_ref = Ref(id=None, name=target_text)
+    place_key = _country(location_actor) if location_actor is not None and location_actor.type == "COUNTRY" else (
+        location_actor.id if location_actor is not None else None
+    )
+    target_key = _country(target_actor) if first.type != "strike" else (target_actor.id if target_actor else None)
+    extra: list[str | None] = []
+    if first.type == "arms_transfer":
+        extra = [status if isinstance(status, str) else None, weapon_actor.id if weapon_actor else None]
+    key = event_key(first.type, _country(attacker), target_key, place_key, day, extra)
+    killed = e.value("killed")
+    injured = e.value("injured")
+    return Event(
+        event_key=key,
+        type=first.type,  # type: ignore[arg-type]
+        subtype=subtype,
+        attacker=_ref(attacker),
+        target=target_ref,
+        location=_place(location_actor),
+        date=day,
+        killed=killed if isinstance(killed, int) else None,
+        injured=injured if isinstance(injured, int) else None,
+        weapon=_ref(weapon_actor),
+        status=status if isinstance(status, str) else None,  # type: ignore[arg-type]
+        codes=EventCodes(cameo=codes.cameo, acled=codes.acled),
+        confidence=_confidence(e),
+        evidence=list(evidence),
+    )
+
+
+def _confidence(e: _Event) -> float:
+    score = 0.4
+    if e.attacker is not None:
+        score += 0.2
+    if e.value("target") is not None:
+        score += 0.1
+    if e.value("location") is not None:
+        score += 0.1
+    if e.date is not None:
+        score += 0.05
+    score += 0.05 * min(3, len(e.parts) - 1)
+    return round(min(score, 0.95), 2)

@@ -1,0 +1,59 @@
+"""Modality of a trigger: is the act reported as done, or denied, offered, threatened, planned?
+
+Cues are looked for before the trigger, within each cue's window of words, inside the trigger's
+clause: the search stops at clause punctuation (comma, quote, colon, brackets), at a reporting
+verb and at a segment marker. A negation just before a negotiation or offer cue makes a denial
+(``لا تتفاوض``, ``did not offer``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from .clauses import CLAUSE_PUNCT, Word
+from .lexicon import EventLexicon
+
+__all__ = ["modality"]
+
+_MAX_LOOKBACK = 12
+
+
+def _bare(word: str) -> str:
+    return word[1:] if len(word) > 3 and word[0] in "وف" else word
+
+
+def modality(
+    lex: EventLexicon, words: Sequence[Word], i: int, prefix: str = "", stops: Collection[int] = ()
+) -> str | None:
+    """The modality class of the trigger at word ``i`` (None: a reported act)."""
+    if "س" in prefix:
+        return "future"
+    found: list[tuple[int, str]] = []  # (position, class)
+    j = i - 1
+    while j >= 0 and i - j <= _MAX_LOOKBACK:
+        w = words[j]
+        if w.text in CLAUSE_PUNCT or j in stops or _bare(w.text) in lex.barriers:
+            break
+        cue = _cue_at(lex, words, j, i)
+        if cue is not None:
+            found.append((j, cue))
+        j -= 1
+    if not found:
+        return None
+    classes = [c for _, c in found]
+    for pos, cls in found:
+        if cls in ("negotiation", "offer", "agreement") and any(
+            p < pos and pos - p <= 2 and c == "negation" for p, c in found
+        ):
+            return "denial"
+    return classes[0]
+
+
+def _cue_at(lex: EventLexicon, words: Sequence[Word], j: int, i: int) -> str | None:
+    for n in range(min(lex.cue_max_words, i - j), 0, -1):
+        phrase = " ".join(w.text for w in words[j : j + n])
+        cue = lex.cues.get(phrase) or (lex.cues.get(_bare(phrase)) if n == 1 else None)
+        if cue is not None:
+            distance = i - (j + n - 1)
+            return cue.cls if distance <= cue.window else None
+    return None

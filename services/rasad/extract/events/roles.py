@@ -1,0 +1,274 @@
+"""Who did what to whom, where: role searches over the words and entity mentions of a sentence.
+
+Everything here is positional and works on one :class:`View` (a sentence with its mentions and
+segment boundaries). The searches follow the shapes Arabic news uses:
+
+* the actor after an agent marker (مقتل X على يد الجيش الأمريكي; killed by US forces);
+* the actor as a nisba adjective or possessive right after an event noun, across qualifiers
+  (ضربة أمريكية، هجوم الطائرة المسيرة الأميركية، القصف الأمريكي);
+* the subject of a verb trigger, before it (SVO) or right after it (VSO), or of a support verb
+  (شنت قوات القيادة المركزية الأمريكية ضربة);
+* the target after a targeting verb or a preposition (استهدفت سيارته، الهجوم على السفارة), or
+  the persons killed (مقتل ... قاسم سليماني);
+* the place after a locative preposition (في محيط مطار بغداد الدولي).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rasad.extract.normalize import normalize_term
+
+from .clauses import CLAUSE_PUNCT, Sentence, Word
+from .lexicon import EventLexicon
+
+__all__ = ["ACTOR_TYPES", "Actor", "RoleWords", "View", "role_words"]
+
+ACTOR_TYPES = frozenset({"COUNTRY", "ORG"})
+AGENT_TYPES = frozenset({"COUNTRY", "ORG", "PERSON"})
+_RELATIVES = frozenset({"التي", "الذي", "اللذين", "اللتين", "الذين", "اللواتي", "which", "that", "who"})
+_FILLERS_RE = re.compile(r"^(?:و|ف)?(?:ب|ل)?(?:ال)?(?:طائر|مسير|جوي|صاروخي|حربي|مدفعي|بدون|طيار|بالستي|باليستي)")
+_ENGLISH_FILLERS = frozenset({"air", "drone", "missile", "rocket", "artillery", "military"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An entity or weapon mention inside a sentence."""
+
+    start: int  # normalized offsets
+    end: int
+    first: int  # first and last word index in the sentence
+    last: int
+    id: str
+    name: str
+    type: str  # PERSON, ORG, COUNTRY, PLACE or WEAPON
+    category: str | None = None  # weapon category
+    clitic: str = ""  # letters of its word before the mention (ل، بال، و)
+
+
+@dataclass(frozen=True)
+class RoleWords:
+    agent: tuple[tuple[str, ...], ...]
+    target: frozenset[str]
+    target_verbs: frozenset[str]
+    location: frozenset[str]
+    source: frozenset[str]
+    recipient: frozenset[str]
+    segment: tuple[tuple[str, ...], ...]
+    prepositions: frozenset[str]
+    demonstratives: frozenset[str]
+
+
+def _phrases(values: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted({tuple(normalize_term(str(v)).split()) for v in values}, key=len, reverse=True))
+
+
+def _set(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize_term(str(v)) for v in values)
+
+
+@functools.cache
+def role_words(lex: EventLexicon) -> RoleWords:
+    r = lex.roles
+    return RoleWords(
+        agent=_phrases(r["agent_markers"]),
+        target=_set(r["target_markers"]),
+        target_verbs=_set(r["target_verbs"]),
+        location=_set(r["location_markers"]),
+        source=_set(r["source_markers"]),
+        recipient=_set(r["recipient_markers"]),
+        segment=_phrases(r["segment_markers"]),
+        prepositions=_set(r["prepositions"]),
+        demonstratives=_set(r["demonstratives"]),
+    )
+
+
+def _bare(word: str) -> str:
+    return word[1:] if len(word) > 3 and word[0] in "وف" else word
+
+
+@dataclass
+class View:
+    """One sentence, its words, its mentions and its segments."""
+
+    sentence: Sentence
+    actors: list[Actor]  # entities, in order
+    weapons: list[Actor]
+    rw: RoleWords
+    sentence_text: str  # the whole normalized text the sentence's offsets index
+    stops: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.words: tuple[Word, ...] = self.sentence.words
+        self.keys = [w.text for w in self.words]
+        self.stops = self._segment_stops()
+
+    # -- words ------------------------------------------------------------------------------
+
+    def _segment_stops(self) -> list[int]:
+        stops = []
+        for i in range(len(self.keys)):
+            if self.phrase_at(i, self.rw.segment):
+                stops.append(i)
+        return stops
+
+    def phrase_at(self, i: int, phrases: Sequence[tuple[str, ...]]) -> int:
+        """Length of the first phrase of ``phrases`` that starts at word ``i`` (0: none)."""
+        for phrase in phrases:
+            n = len(phrase)
+            if tuple(_bare(k) if j == 0 else k for j, k in enumerate(self.keys[i : i + n])) == phrase:
+                return n
+            if tuple(self.keys[i : i + n]) == phrase:
+                return n
+        return 0
+
+    def segment(self, i: int) -> tuple[int, int]:
+        lo, hi = 0, len(self.words)
+        for s in self.stops:
+            if s <= i:
+                lo = s
+            else:
+                hi = s
+                break
+        return lo, hi
+
+    def is_punct(self, i: int) -> bool:
+        return self.words[i].text in CLAUSE_PUNCT
+
+    def is_filler(self, i: int) -> bool:
+        key = self.keys[i]
+        return bool(_FILLERS_RE.match(key)) or key in _ENGLISH_FILLERS
+
+    def relative_before(self, i: int) -> bool:
+        return i > 0 and self.keys[i - 1] in _RELATIVES
+
+    # -- mentions ---------------------------------------------------------------------------
+
+    def preposition(self, actor: Actor) -> str | None:
+        """The preposition governing ``actor``: a clitic of its word or the word before."""
+        clitic = actor.clitic.removeprefix("و").removeprefix("ف")
+        if clitic[:1] in ("ب", "ل", "ك"):
+            return clitic[:1]
+        if actor.first > 0:
+            before = _bare(self.keys[actor.first - 1])
+            if before in self.rw.prepositions or before in self.rw.location:
+                return before
+        return None
+
+    def actors_between(self, lo: int, hi: int, types: frozenset[str]) -> list[Actor]:
+        return [a for a in self.actors if lo <= a.first < hi and a.type in types]
+
+    def actor_starting(self, lo: int, hi: int, types: frozenset[str], *, stop_punct: bool = True) -> Actor | None:
+        """The first actor of ``types`` that starts in words ``[lo, hi)``, not across punctuation."""
+        for a in self.actors:
+            if a.first < lo or a.type not in types:
+                continue
+            if a.first >= hi:
+                return None
+            if stop_punct and any(self.is_punct(k) for k in range(lo, a.first)):
+                return None
+            return a
+        return None
+
+    # -- roles ------------------------------------------------------------------------------
+
+    def agent_after(self, i: int, hi: int) -> Actor | None:
+        """X in ``… على يد X`` / ``… by X`` within six words after word ``i``."""
+        for j in range(i + 1, min(hi, i + 8)):
+            n = self.phrase_at(j, self.rw.agent)
+            if n:
+                return self.actor_starting(j + n, j + n + 3, AGENT_TYPES)
+        return None
+
+    def nisba_after(self, i: int, hi: int) -> Actor | None:
+        """A country or organization right after an event noun, across qualifiers."""
+        j = i + 1
+        while j < hi and j <= i + 4:
+            for a in self.actors:
+                if a.first == j and a.type in ACTOR_TYPES and self.preposition(a) is None:
+                    return a
+            if not self.is_filler(j):
+                return None
+            j += 1
+        return None
+
+    def subject(self, i: int, lo: int, hi: int, *, english: bool) -> Actor | None:
+        """The subject of the verb at word ``i``: just before it, else right after, else before."""
+        if self.relative_before(i):
+            return None
+        before = [a for a in self.actors if lo <= a.first and a.last < i and a.type in AGENT_TYPES]
+        before = [a for a in before if self.preposition(a) is None]
+        if before and i - before[-1].last <= 2:
+            return before[-1]
+        if not english:
+            after = self.actor_starting(i + 1, min(hi, i + 4), AGENT_TYPES)
+            if after is not None and after.type in ACTOR_TYPES | {"PERSON"} and self.preposition(after) is None:
+                return after
+        if before and i - before[-1].last <= 8:
+            return before[-1]
+        return None
+
+    def nearest_before(self, i: int, lo: int, types: frozenset[str], allow: Iterable[str] = ()) -> Actor | None:
+        allowed = set(allow)
+        for a in reversed(self.actors):
+            if a.last < i and a.first >= lo and a.type in types:
+                prep = self.preposition(a)
+                if prep is None or prep in allowed:
+                    return a
+        return None
+
+    def object_after(self, i: int, hi: int) -> Actor | tuple[int, int] | None:
+        """The object after word ``i``: a mention within three words, else one or two words."""
+        actor = self.actor_starting(i + 1, min(hi, i + 4), ACTOR_TYPES | {"PERSON", "PLACE"})
+        if actor is not None:
+            return actor
+        return self.free_text(i + 1, hi)
+
+    def free_text(self, j: int, hi: int) -> tuple[int, int] | None:
+        """One or two words from ``j`` up to punctuation or a preposition: ``(first, last)``."""
+        words: list[int] = []
+        while j < hi and len(words) < 2:
+            key = _bare(self.keys[j])
+            if self.is_punct(j) or key in self.rw.prepositions or key in self.rw.location:
+                break
+            if self.keys[j].isdigit():
+                break
+            words.append(j)
+            j += 1
+        if not words:
+            return None
+        return words[0], words[-1]
+
+    def target_after_marker(self, i: int, hi: int) -> Actor | tuple[int, int] | None:
+        """``… على X`` / ``… against X`` within four words after the event noun."""
+        for j in range(i + 1, min(hi, i + 6)):
+            key = self.keys[j]
+            if key in self.rw.target:
+                return self.object_after(j, hi)
+            if self.is_punct(j):
+                return None
+            if not (self.is_filler(j) or any(a.first <= j <= a.last for a in self.actors + self.weapons)):
+                if j > i + 2:
+                    return None
+        return None
+
+    def location(self, lo: int, hi: int, after: int, exclude: Iterable[str]) -> Actor | None:
+        """The place of the event: a PLACE after a locative word, else a country after في."""
+        skip = set(exclude)
+
+        def located(a: Actor) -> bool:
+            prep = self.preposition(a)
+            return prep is not None and (prep in self.rw.location or prep == "ب")
+
+        for types in (frozenset({"PLACE"}), frozenset({"COUNTRY"})):
+            candidates = [a for a in self.actors if lo <= a.first < hi and a.type in types and a.id not in skip]
+            candidates = [a for a in candidates if located(a)]
+            later = [a for a in candidates if a.first > after]
+            if later:
+                return later[0]
+            if candidates:
+                return candidates[-1]
+        return None
