@@ -38,6 +38,7 @@ def find_events(
     published = published_at.date() if published_at is not None else None
     found = candidates(
         lex,
+        text,
         normalized.text,
         normalized.index,
         entities,

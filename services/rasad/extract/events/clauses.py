@@ -13,10 +13,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "Word", "sentences", "to_normalized"]
+__all__ = ["Sentence", "Word", "line_breaks", "sentences", "to_normalized"]
 
 _END = re.compile(r"\n+|[.!?;]+(?=[\s\"')\]]|$)")
 _WORD = re.compile(r"\w+|[^\w\s]")
+_LINE = re.compile(r"\n")
 _ABBREVIATION = re.compile(r"(?:^|\W)[A-Za-z]$")
 CLAUSE_PUNCT = frozenset(',;:"()[]{}')
 QUOTES = frozenset("\"'")
@@ -53,16 +54,30 @@ def to_normalized(index: Sequence[int], start: int, end: int) -> tuple[int, int]
     return bisect.bisect_left(index, start), bisect.bisect_left(index, end)
 
 
-def sentences(text: str, ranges: Sequence[tuple[int, int]]) -> list[Sentence]:
-    """The sentences of ``text`` (normalized) inside the normalized ``ranges``."""
+def line_breaks(original: str, index: Sequence[int]) -> list[int]:
+    """Normalized offsets of the original text's line breaks (normalization makes them spaces)."""
+    return [bisect.bisect_left(index, m.start()) for m in _LINE.finditer(original)]
+
+
+def sentences(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = ()) -> list[Sentence]:
+    """The sentences of ``text`` (normalized) inside the normalized ``ranges``; ``breaks`` are
+    further sentence ends (line breaks of the original text)."""
     out: list[Sentence] = []
     for lo, hi in ranges:
-        pos = lo
+        ends: list[tuple[int, int]] = []
         for m in _END.finditer(text, lo, hi):
             if m.group()[0] == "." and _ABBREVIATION.search(text, max(lo, m.start() - 2), m.start()):
                 continue
-            _add(text, pos, m.start(), out)
-            pos = m.end()
+            ends.append((m.start(), m.end()))
+        i = bisect.bisect_left(breaks, lo)
+        while i < len(breaks) and breaks[i] < hi:
+            ends.append((breaks[i], breaks[i] + 1))
+            i += 1
+        pos = lo
+        for start, end in sorted(ends):
+            if start >= pos:
+                _add(text, pos, start, out)
+                pos = end
         _add(text, pos, hi, out)
     return out
 

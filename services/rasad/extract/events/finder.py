@@ -15,7 +15,7 @@ from datetime import date
 from rasad.common.messages import Entity, Weapon
 
 from .casualties import casualties
-from .clauses import QUOTES, Sentence, sentences, to_normalized
+from .clauses import QUOTES, Sentence, line_breaks, sentences, to_normalized
 from .dates import DateMention, find_dates
 from .lexicon import EventLexicon, Trigger
 from .modality import modality
@@ -158,7 +158,7 @@ def _strike_groups(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> tuple[
             continue
         lo, _ = view.segment(hit.first)
         if modality(lex, view.words, hit.first, hit.prefix, view.stops) is not None:
-            suppressed.add(lo)
+            suppressed.add(view.seg(hit.first))
             continue
         current = groups[-1] if groups else None
         if (
@@ -175,14 +175,14 @@ def _strike_groups(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> tuple[
     for hit in hits:
         if hit.trigger.kind != "kill" or hit.trigger.type != "strike":
             continue
-        lo, _ = view.segment(hit.first)
+        seg = view.seg(hit.first)
         if modality(lex, view.words, hit.first, hit.prefix, view.stops) is not None:
             continue
-        same = [g for g in groups if view.segment(g.main.first)[0] == lo]
-        pool = same or ([] if lo in suppressed else groups)
+        same = [g for g in groups if view.seg(g.main.first) == seg]
+        pool = same or ([] if seg in suppressed else groups)
         if pool:
             min(pool, key=lambda g: abs(g.main.first - hit.first)).kills.append(hit)
-        elif lo not in suppressed and view.agent_after(hit.last, view.segment(hit.first)[1]) is not None:
+        elif seg not in suppressed and view.agent_after(hit.last, view.segment(hit.first)[1]) is not None:
             groups.append(_Group([hit], kills=[hit]))
     return groups, suppressed
 
@@ -197,7 +197,7 @@ def _strike(view: View, lex: EventLexicon, group: _Group, english: bool) -> Cand
     cand.location = view.location(lo, hi, main.first, exclude)
     if cand.location is None and cand.target is not None and cand.target.type == "PLACE":
         cand.location = cand.target
-    weapons = [w for w in view.weapons if lo <= w.first < hi]
+    weapons = [w for w in view.weapons if lo <= w.first < hi and abs(w.first - main.first) <= 8]
     if weapons:
         cand.weapon = min(weapons, key=lambda w: abs(w.first - main.first))
     cand.subtype = _subtype(view, lex, group, cand.weapon)
@@ -289,8 +289,8 @@ def _casualties(view: View, lex: EventLexicon, cands: Sequence[Candidate], group
         return
     person_words = frozenset(k for a in view.actors if a.type == "PERSON" for k in range(a.first, a.last + 1))
     for c in casualties(lex, view.keys, person_words):
-        lo, _ = view.segment(c.word)
-        pool = [i for i, g in enumerate(groups) if view.segment(g.main.first)[0] == lo] or list(range(len(groups)))
+        seg = view.seg(c.word)
+        pool = [i for i, g in enumerate(groups) if view.seg(g.main.first) == seg] or list(range(len(groups)))
         i = min(pool, key=lambda k: abs(groups[k].main.first - c.word))
         cand = cands[i]
         if c.kind == "killed" and cand.killed is None:
@@ -391,6 +391,7 @@ def _cooperation(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> list[Can
 
 def candidates(
     lex: EventLexicon,
+    original: str,
     text: str,
     index: Sequence[int],
     entities: Sequence[Entity],
@@ -407,7 +408,7 @@ def candidates(
     weapon_starts = [m[0] for m in weapon_mentions]
     rw = role_words(lex)
     out: list[Candidate] = []
-    for n, sentence in enumerate(sentences(text, ranges)):
+    for n, sentence in enumerate(sentences(text, ranges, line_breaks(original, index))):
         if lex.trigger_pattern.search(text, sentence.start, sentence.end) is None:
             continue
         hits = _hits(lex, text, sentence)

@@ -63,9 +63,16 @@ def _country(actor: Actor | None) -> str | None:
     return None if actor is None else country_of(actor.id)
 
 
+def _pair(e: _Event) -> frozenset[str | None]:
+    target = e.value("target")
+    return frozenset({_country(e.attacker), _country(target if isinstance(target, Actor) else None)})
+
+
 def _conflict(e: _Event, c: Candidate) -> bool:
     if e.first.type != c.type:
         return True
+    if c.type == "cooperation":
+        return e.value("status") != c.status or _pair(e) != frozenset({_country(c.attacker), _country(c.target)})
     a, b = e.attacker, c.attacker
     if a is not None and b is not None and a.id != b.id and _country(a) != _country(b):
         return True
@@ -78,7 +85,7 @@ def _conflict(e: _Event, c: Candidate) -> bool:
     s = e.value("status")
     if c.type == "arms_transfer" and s != c.status:
         return True
-    if c.type != "strike":
+    if c.type == "arms_transfer":
         t = e.value("target")
         if isinstance(t, Actor) and c.target is not None and _country(t) != _country(c.target):
             return True
@@ -93,6 +100,8 @@ def _conflict(e: _Event, c: Candidate) -> bool:
 
 
 def _score(e: _Event, c: Candidate) -> float:
+    if c.type == "cooperation":
+        return 3.0  # same pair of countries, same status, compatible dates
     score = 0.0
     a = e.attacker
     if a is not None and c.attacker is not None:
@@ -144,7 +153,8 @@ def _informative(e: _Event) -> bool:
         return True
     has_target = any(p.target is not None or p.target_text is not None for p in e.parts)
     details = e.value("location") or e.date or e.value("killed") is not None or e.value("injured") is not None
-    return has_target and bool(details)
+    specific = any(p.subtype not in (None, "attack") for p in e.parts)
+    return has_target and (bool(details) or specific)
 
 
 # -- building the message -----------------------------------------------------------------

@@ -40,13 +40,18 @@ def modality(
         j -= 1
     if not found:
         return None
-    classes = [c for _, c in found]
     for pos, cls in found:
-        if cls in ("negotiation", "offer", "agreement") and any(
-            p < pos and pos - p <= 2 and c == "negation" for p, c in found
-        ):
+        if cls in ("negotiation", "offer", "agreement") and _negated(lex, words, pos):
             return "denial"
-    return classes[0]
+    return found[0][1]
+
+
+def _negated(lex: EventLexicon, words: Sequence[Word], pos: int) -> bool:
+    for j in range(max(0, pos - 2), pos):
+        cue = lex.cues.get(words[j].text)
+        if cue is not None and cue.cls == "negation":
+            return True
+    return False
 
 
 def _cue_at(lex: EventLexicon, words: Sequence[Word], j: int, i: int) -> str | None:

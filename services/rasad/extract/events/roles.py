@@ -58,6 +58,7 @@ class RoleWords:
     source: frozenset[str]
     recipient: frozenset[str]
     segment: tuple[tuple[str, ...], ...]
+    response: tuple[tuple[str, ...], ...]
     prepositions: frozenset[str]
     demonstratives: frozenset[str]
 
@@ -81,6 +82,7 @@ def role_words(lex: EventLexicon) -> RoleWords:
         source=_set(r["source_markers"]),
         recipient=_set(r["recipient_markers"]),
         segment=_phrases(r["segment_markers"]),
+        response=_phrases(r["response_markers"]),
         prepositions=_set(r["prepositions"]),
         demonstratives=_set(r["demonstratives"]),
     )
@@ -104,16 +106,30 @@ class View:
     def __post_init__(self) -> None:
         self.words: tuple[Word, ...] = self.sentence.words
         self.keys = [w.text for w in self.words]
-        self.stops = self._segment_stops()
+        self.seg_ids = self._segments()
+        self.stops = [i for i in range(1, len(self.keys)) if self.seg_ids[i] != self.seg_ids[i - 1]]
 
     # -- words ------------------------------------------------------------------------------
 
-    def _segment_stops(self) -> list[int]:
-        stops = []
+    def _segments(self) -> list[int]:
+        """A segment id per word: a segment marker opens a new segment; a response phrase opens
+        one that ends at the next clause punctuation, where the previous segment resumes."""
+        ids: list[int] = []
+        current, fresh, resume = 0, 0, None
         for i in range(len(self.keys)):
-            if self.phrase_at(i, self.rw.segment):
-                stops.append(i)
-        return stops
+            if self.phrase_at(i, self.rw.response):
+                fresh += 1
+                resume, current = current, fresh
+            elif self.phrase_at(i, self.rw.segment):
+                fresh += 1
+                resume, current = None, fresh
+            elif resume is not None and self.is_punct(i):
+                current, resume = resume, None
+            ids.append(current)
+        return ids
+
+    def seg(self, i: int) -> int:
+        return self.seg_ids[i]
 
     def phrase_at(self, i: int, phrases: Sequence[tuple[str, ...]]) -> int:
         """Length of the first phrase of ``phrases`` that starts at word ``i`` (0: none)."""
@@ -126,6 +142,7 @@ class View:
         return 0
 
     def segment(self, i: int) -> tuple[int, int]:
+        """The contiguous words around word ``i`` that share its segment."""
         lo, hi = 0, len(self.words)
         for s in self.stops:
             if s <= i:

@@ -1,0 +1,73 @@
+"""Word lists the engine reads beside the gazetteer: titles, given names, stop words, locative
+words and boilerplate markers (``data/lexicon/*.yaml``). Data, not code."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from rasad.common.errors import ConfigError
+
+__all__ = ["LEXICON_DIR", "Lexicon", "load"]
+
+LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
+Term = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Titles(_Frozen):
+    """``rank`` titles may be followed by any name; ``role`` titles only by a known given name."""
+
+    rank: tuple[Term, ...] = ()
+    role: tuple[Term, ...] = ()
+
+
+class Markers(_Frozen):
+    """``tail`` starts what is not the article any more (related links, tags, comments) up to
+    the end; ``line`` marks one line of page furniture."""
+
+    tail: tuple[Term, ...] = ()
+    line: tuple[Term, ...] = ()
+
+
+class Lexicon(_Frozen):
+    version: Literal[1] = 1
+    sources: Annotated[list[str], Field(min_length=1)]
+    titles: Titles
+    given_names: tuple[Term, ...]
+    name_joiners: tuple[Term, ...]
+    skip_after_title: tuple[Term, ...]
+    stopwords: tuple[Term, ...]
+    locative: tuple[Term, ...]
+    locative_clitics: tuple[Term, ...]
+    markers: Markers
+
+
+def load_from(directory: Path) -> Lexicon:
+    merged: dict[str, object] = {"sources": []}
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            with path.open(encoding="utf-8") as handle:
+                raw = yaml.load(handle, Loader=yaml.CSafeLoader) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"lexicon: cannot read {path}: {exc}") from exc
+        sources = raw.pop("sources", [])
+        merged["sources"] = [*merged["sources"], *sources]  # type: ignore[misc]
+        raw.pop("version", None)
+        merged.update(raw)
+    try:
+        return Lexicon.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(f"lexicon in {directory} is not valid: {exc}") from exc
+
+
+@functools.cache
+def load() -> Lexicon:
+    return load_from(LEXICON_DIR)

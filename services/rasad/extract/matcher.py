@@ -1,0 +1,194 @@
+"""One multi-pattern automaton over the normalized text: gazetteer names, demonyms, titles,
+given names and boilerplate markers, found in a single pass with word-boundary and Arabic
+clitic checks, longest match first.
+
+Keys are stored as normalized by :func:`match_key`. An Arabic key whose first word carries the
+article (``العراق``) is stored without it (``عراق``) and then requires a prefix that ends in the
+article or is ``لل`` (``بالعراق``, ``والعراق``, ``للعراق``); a key without the article accepts
+the one-letter proclitics and their pairs (``لروسيا``, ``وبروسيا``); demonyms accept either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import ahocorasick
+
+from rasad.extract.gazetteer import Gazetteer, Record
+from rasad.extract.lexicon import Lexicon
+from rasad.extract.normalize import normalize_term
+
+__all__ = ["Automaton", "Hit", "Kind", "build", "match_key"]
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_DASH_TO_SPACE = str.maketrans({"-": " ", "_": " "})
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_]) (?=\d)|(?<=\d) (?=[^\W\d_])")
+_LETTER_DIGIT_JOIN = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_SPACES = re.compile(r" +")
+
+# How a key may be preceded inside its word.
+LATIN, PLAIN, ARTICLE, ANY = 0, 1, 2, 3
+_CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+_ARTICLES = ("ال", "وال", "فال", "بال", "كال", "وبال", "فبال", "وكال", "لل", "ولل", "فلل")
+PREFIXES: dict[int, frozenset[str]] = {
+    LATIN: frozenset({""}),
+    PLAIN: frozenset(_CLITICS),
+    ARTICLE: frozenset(_ARTICLES),
+    ANY: frozenset(_CLITICS + _ARTICLES),
+}
+_MAX_PREFIX = 4
+_NISBA_SUFFIXES = ("", "ه", "ين", "ون", "ان")
+
+
+class Kind:
+    RECORD = 0
+    DEMONYM = 1
+    TITLE_RANK = 2
+    TITLE_ROLE = 3
+    GIVEN = 4
+    TAIL = 5
+    LINE = 6
+    LOCATIVE = 7
+    STOP = 8
+    JOINER = 9
+    SKIP = 10
+
+
+class Target(NamedTuple):
+    """What a key stands for: its kind, key length, record index (or -1), prefix rule and,
+    for case-sensitive aliases, the upper-case pattern of the alias's letters."""
+
+    kind: int
+    length: int
+    record: int
+    rule: int
+    case: tuple[bool, ...] | None
+
+
+class Hit(NamedTuple):
+    """A validated occurrence in the normalized text: ``[start, end)`` of the key, the
+    clitic/article prefix before it, and its target."""
+
+    start: int
+    end: int
+    prefix: str
+    target: Target
+
+
+def match_key(term: str) -> str:
+    """A term as the automaton stores it: normalized, dashes as spaces, single spaces."""
+    return _SPACES.sub(" ", normalize_term(term).translate(_DASH_TO_SPACE)).strip()
+
+
+def key_text(normalized_text: str) -> str:
+    """The normalized text as the automaton reads it (same length)."""
+    return normalized_text.translate(_DASH_TO_SPACE)
+
+
+def _spellings(key: str) -> set[str]:
+    return {key, _LETTER_DIGIT.sub("", key), _LETTER_DIGIT_JOIN.sub(" ", key)}
+
+
+def _case_pattern(alias: str) -> tuple[bool, ...]:
+    return tuple(ch.isupper() for ch in alias if ch.isalpha())
+
+
+def _forms(term: str, *, nisba: bool = False) -> Iterator[tuple[str, int]]:
+    """(key, prefix rule) pairs for one term."""
+    for key in _spellings(match_key(term)):
+        if not key:
+            continue
+        if not _ARABIC.match(key):
+            yield key, LATIN
+            continue
+        has_article = key.startswith("ال") and len(key.split(" ")[0]) > 3
+        core = key[2:] if has_article else key
+        if nisba:
+            for suffix in _NISBA_SUFFIXES:
+                yield core + suffix, ANY
+        elif has_article:
+            yield core, ARTICLE
+        else:
+            yield key, PLAIN
+
+
+@dataclass
+class Automaton:
+    """The built automaton, the records its targets point at, and the lexicon it came from."""
+
+    automaton: ahocorasick.Automaton
+    records: tuple[Record, ...]
+
+    def hits(self, text: str) -> list[Hit]:
+        """Every key occurrence of ``text`` (a :func:`key_text`) that sits on word boundaries."""
+        out: list[Hit] = []
+        n = len(text)
+        prefixes = PREFIXES
+        for last, targets in self.automaton.iter(text):
+            end = last + 1
+            if end < n and text[end].isalnum():
+                continue
+            for target in targets:
+                start = end - target.length
+                prefix = ""
+                if start > 0 and text[start - 1].isalnum():
+                    begin = start - 1
+                    while begin > 0 and text[begin - 1].isalnum() and start - begin < _MAX_PREFIX:
+                        begin -= 1
+                    if begin > 0 and text[begin - 1].isalnum():
+                        continue
+                    prefix = text[begin:start]
+                if prefix not in prefixes[target.rule]:
+                    continue
+                out.append(Hit(start, end, prefix, target))
+        return out
+
+
+def _add(table: dict[str, list[Target]], key: str, target: Target) -> None:
+    targets = table.setdefault(key, [])
+    if target not in targets:
+        targets.append(target)
+
+
+def _record_targets(table: dict[str, list[Target]], index: int, record: Record) -> None:
+    cased = set(record.cased)
+    for alias in record.aliases():
+        case = _case_pattern(alias) if alias in cased else None
+        for key, rule in _forms(alias):
+            _add(table, key, Target(Kind.RECORD, len(key), index, rule, case))
+    for demonym in record.demonyms_ar:
+        for key, rule in _forms(demonym, nisba=True):
+            _add(table, key, Target(Kind.DEMONYM, len(key), index, rule, None))
+    for demonym in record.demonyms_en:
+        case = _case_pattern(demonym) if demonym in cased else None
+        for key, rule in _forms(demonym):
+            _add(table, key, Target(Kind.DEMONYM, len(key), index, rule, case))
+
+
+def _word_targets(table: dict[str, list[Target]], words: Iterable[str], kind: int) -> None:
+    for word in words:
+        for key, rule in _forms(word, nisba=False):
+            if rule == ARTICLE:
+                rule = ANY
+            _add(table, key, Target(kind, len(key), -1, rule, None))
+
+
+def build(gazetteer: Gazetteer, lexicon: Lexicon) -> Automaton:
+    """Compile every record and word list into one automaton."""
+    table: dict[str, list[Target]] = {}
+    records = gazetteer.records
+    for index, record in enumerate(records):
+        _record_targets(table, index, record)
+    _word_targets(table, lexicon.titles.rank, Kind.TITLE_RANK)
+    _word_targets(table, lexicon.titles.role, Kind.TITLE_ROLE)
+    _word_targets(table, lexicon.given_names, Kind.GIVEN)
+    _word_targets(table, lexicon.markers.tail, Kind.TAIL)
+    _word_targets(table, lexicon.markers.line, Kind.LINE)
+    automaton = ahocorasick.Automaton()
+    for key, targets in table.items():
+        automaton.add_word(key, tuple(targets))
+    automaton.make_automaton()
+    return Automaton(automaton, records)
