@@ -40,6 +40,7 @@ _ARMS_STATUS = {
     "denial": "denied",
     "negation": "denied",
 }
+_DATE_REACH = 16  # words between a trigger and its date
 _DEAL_NOUNS = frozenset({"صفقه", "صفقات", "صفقه اسلحه", "صفقه سلاح", "عقد تسليح", "arms deal"})
 
 
@@ -112,7 +113,7 @@ def _hits(lex: EventLexicon, text: str, sentence: Sentence) -> list[Hit]:
         term = m.group("term") or m.group("lterm")
         key = " ".join(term.split())
         trigger = lex.triggers.get(key)
-        if trigger is None:
+        if trigger is None or " ".join(m.group().split()) in lex.not_triggers:
             continue
         prefix = m.group("pre") or "" if m.group("term") else ""
         first = sentence.word_at(m.start())
@@ -133,7 +134,7 @@ def _nearest_date(view: View, dates: Sequence[DateMention], i: int, lo: int, hi:
         a, b = sorted((w, i))
         if any(view.words[k].text in QUOTES for k in range(a, b)):
             continue
-        if best is None or abs(w - i) < best[0]:
+        if abs(w - i) <= _DATE_REACH and (best is None or abs(w - i) < best[0]):
             best = (abs(w - i), d.value)
     return (best is not None), (best[1] if best else None)
 
@@ -163,15 +164,16 @@ def _strike_groups(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> tuple[
         current = groups[-1] if groups else None
         if (
             current is not None
-            and not current.closed
             and view.segment(current.hits[-1].first)[0] == lo
             and hit.first - current.hits[-1].last <= 6
+            and (not current.closed or hit.first <= current.main.last + 2)
         ):
             current.hits.append(hit)
-            if current.main.definite and view.relative_before(hit.first):
-                current.closed = True
         else:
-            groups.append(_Group([hit]))
+            # A definite event noun followed by a relative clause (الغارة التي قتلت سليماني)
+            # refers to an event; only the relative clause's verb belongs to it.
+            closed = hit.definite and hit.last + 1 < len(view.keys) and view.relative_before(hit.last + 1 + 1)
+            groups.append(_Group([hit], closed=closed))
     for hit in hits:
         if hit.trigger.kind != "kill" or hit.trigger.type != "strike":
             continue
@@ -181,7 +183,9 @@ def _strike_groups(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> tuple[
         same = [g for g in groups if view.seg(g.main.first) == seg]
         pool = same or ([] if seg in suppressed else groups)
         if pool:
-            min(pool, key=lambda g: abs(g.main.first - hit.first)).kills.append(hit)
+            before = [g for g in pool if g.main.first < hit.first]
+            nearest = max(before, key=lambda g: g.main.first) if before else min(pool, key=lambda g: g.main.first)
+            nearest.kills.append(hit)
         elif seg not in suppressed and view.agent_after(hit.last, view.segment(hit.first)[1]) is not None:
             groups.append(_Group([hit], kills=[hit]))
     return groups, suppressed
@@ -192,7 +196,7 @@ def _strike(view: View, lex: EventLexicon, group: _Group, english: bool) -> Cand
     lo, hi = view.segment(main.first)
     cand = Candidate("strike", None, 0, (view.sentence.start, view.sentence.end), definite=main.definite)
     cand.attacker = _strike_attacker(view, lex, group, lo, hi, english)
-    _strike_target(view, group, cand, lo, hi)
+    _strike_target(view, group, cand, hi)
     exclude = {a.id for a in (cand.attacker, cand.target) if a is not None and a.type != "PLACE"}
     cand.location = view.location(lo, hi, main.first, exclude)
     if cand.location is None and cand.target is not None and cand.target.type == "PLACE":
@@ -232,10 +236,11 @@ def _strike_attacker(view: View, lex: EventLexicon, group: _Group, lo: int, hi: 
     return None
 
 
-def _strike_target(view: View, group: _Group, cand: Candidate, lo: int, hi: int) -> None:
+def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) -> None:
     persons = [a for a in view.actors if a.type == "PERSON"]
     killed: list[Actor] = []
     for k in group.kills:
+        hi = view.segment(k.first)[1]
         after = [a for a in persons if k.last < a.first <= k.last + 9 and a.first < hi]
         passive = [a for a in persons if a.last == k.first - 1 and k.trigger.term == "قتل" and not k.prefix]
         killed.extend(passive or after[:2])
@@ -253,12 +258,15 @@ def _strike_target(view: View, group: _Group, cand: Candidate, lo: int, hi: int)
     if killed:
         cand.target = killed[0]
         return
+    hi = group_hi
     for hit in group.hits:
-        found = None
-        if hit.trigger.kind == "verb" or hit.trigger.term in view.rw.target_verbs:
-            found = view.object_after(hit.last, hi)
-        if found is None and hit.trigger.kind == "noun":
+        found: Actor | tuple[int, int] | None = None
+        if hit.trigger.kind == "noun":
             found = view.target_after_marker(hit.last, hi)
+        if found is None and (hit.trigger.kind == "verb" or hit.trigger.term in view.rw.target_verbs):
+            found = view.object_after(hit.last, hi)
+            if found is not None and found == cand.attacker:
+                found = None
         if isinstance(found, Actor):
             cand.target = found
             return
@@ -284,6 +292,11 @@ def _subtype(view: View, lex: EventLexicon, group: _Group, weapon: Actor | None)
     return "attack"
 
 
+def _is_light(lex: EventLexicon, key: str) -> bool:
+    trig = lex.triggers.get(key) or lex.triggers.get(key[1:] if key[:1] in "وف" else key)
+    return trig is not None and trig.kind == "light"
+
+
 def _casualties(view: View, lex: EventLexicon, cands: Sequence[Candidate], groups: Sequence[_Group]) -> None:
     if not cands:
         return
@@ -291,7 +304,14 @@ def _casualties(view: View, lex: EventLexicon, cands: Sequence[Candidate], group
     for c in casualties(lex, view.keys, person_words):
         seg = view.seg(c.word)
         pool = [i for i, g in enumerate(groups) if view.seg(g.main.first) == seg] or list(range(len(groups)))
-        i = min(pool, key=lambda k: abs(groups[k].main.first - c.word))
+        attached = [i for i in pool if any(k.first <= c.word <= k.last + 3 for k in groups[i].kills)]
+        before = [i for i in pool if groups[i].main.first < c.word]
+        if attached:
+            i = attached[0]
+        elif before:
+            i = max(before, key=lambda k: groups[k].main.first)
+        else:
+            i = min(pool, key=lambda k: groups[k].main.first)
         cand = cands[i]
         if c.kind == "killed" and cand.killed is None:
             cand.killed = c.count.low
@@ -346,7 +366,16 @@ def _arms_parties(view: View, hit: Hit, lo: int, hi: int, english: bool) -> tupl
             for a in view.actors_between(lo, hi, ACTOR_TYPES)
             if a != subject and view.preposition(a) in {"من", "مع", "from", "with"}
         ]
-        return (sources[0] if sources else None), subject
+        source = sources[0] if sources else None
+        if source is not None and (subject is None or country_of(subject.id) == country_of(source.id)):
+            others_before = [
+                a
+                for a in view.actors
+                if a.last < hit.first and a.type in ACTOR_TYPES and view.preposition(a) is None
+                and country_of(a.id) != country_of(source.id)
+            ]
+            subject = others_before[-1] if others_before else None
+        return source, subject
     recipients = [a for a in others if view.preposition(a) not in {"من", "from", "في", "in"}]
     return subject, (recipients[0] if recipients else None)
 
@@ -371,7 +400,9 @@ def _cooperation(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> list[Can
         return []
     parties: list[Actor] = []
     countries: list[str] = []
-    for a in view.actors:
+    subject = view.nearest_before(chosen.first, 0, ACTOR_TYPES)
+    ordered = ([subject] if subject is not None else []) + [a for a in view.actors if a is not subject]
+    for a in ordered:
         if a.type not in ("COUNTRY", "ORG", "PERSON"):
             continue
         country = country_of(a.id)
@@ -436,9 +467,20 @@ def _sentence(
     strikes = [_strike(view, lex, g, english) for g in groups]
     _casualties(view, lex, strikes, groups)
     for g, c in zip(groups, strikes, strict=True):
-        c.anchor = g.main.first
-    found = strikes + _arms(view, lex, hits, english) + _cooperation(view, lex, hits)
-    for cand in found:
+        light = [j for j in range(max(0, g.main.first - 6), g.main.first) if _is_light(lex, view.keys[j])]
+        c.anchor = light[0] if light else g.main.first
+    for cand in strikes:
+        # Each date belongs to the strike nearest to it.
+        owned = [d for d in dates if _owner(view, strikes, d) is cand]
+        lo, hi = view.segment(cand.anchor)
+        _, cand.date = _nearest_date(view, owned, cand.anchor, lo, hi)
+    others = _arms(view, lex, hits, english) + _cooperation(view, lex, hits)
+    for cand in others:
         lo, hi = view.segment(cand.anchor)
         _, cand.date = _nearest_date(view, dates, cand.anchor, lo, hi)
-    return found
+    return strikes + others
+
+
+def _owner(view: View, strikes: Sequence[Candidate], d: DateMention) -> Candidate | None:
+    w = view.sentence.word_at(d.start)
+    return min(strikes, key=lambda c: abs(c.anchor - w), default=None)

@@ -85,6 +85,7 @@ class EventLexicon:
     qualifiers: Mapping[str, str]  # term → strike subtype
     qualifier_pattern: re.Pattern[str]
     military_context: frozenset[str]
+    not_triggers: frozenset[str]
     arms_context: frozenset[str]
     codes: Mapping[str, Mapping[str, Codes]]
     cues: Mapping[str, Cue]  # term → cue (terms may be several words)
@@ -191,6 +192,7 @@ def load() -> EventLexicon:
         qualifiers=qualifiers,
         qualifier_pattern=term_pattern(qualifiers),
         military_context=frozenset(_terms(triggers_data["military_context"])),
+        not_triggers=frozenset(_terms(triggers_data.get("not_triggers", []))),
         arms_context=frozenset(_terms(roles["arms_context"])),
         codes=_codes(triggers_data),
         cues=cues,

@@ -122,7 +122,7 @@ def _score(e: _Event, c: Candidate) -> float:
 
 
 def _anaphoric(c: Candidate) -> bool:
-    return c.definite and c.attacker is None and (c.target is None or c.target.type == "COUNTRY")
+    return c.definite and c.attacker is None and c.target is None and c.target_text is None
 
 
 def merge(candidates: Sequence[Candidate]) -> list[_Event]:

@@ -30,7 +30,8 @@ __all__ = ["ACTOR_TYPES", "Actor", "RoleWords", "View", "role_words"]
 ACTOR_TYPES = frozenset({"COUNTRY", "ORG"})
 AGENT_TYPES = frozenset({"COUNTRY", "ORG", "PERSON"})
 _RELATIVES = frozenset({"التي", "الذي", "اللذين", "اللتين", "الذين", "اللواتي", "which", "that", "who"})
-_FILLERS_RE = re.compile(r"^(?:و|ف)?(?:ب|ل)?(?:ال)?(?:طائر|مسير|جوي|صاروخي|حربي|مدفعي|بدون|طيار|بالستي|باليستي)")
+# Qualifier stems (normalized spelling: ئ → ي) that may stand between an event noun and its actor.
+_FILLERS_RE = re.compile(r"^(?:و|ف)?(?:ب|ل)?(?:ال)?(?:طاير|مسير|جوي|صاروخي|حربي|مدفعي|بدون|طيار|بالستي|باليستي)")
 _ENGLISH_FILLERS = frozenset({"air", "drone", "missile", "rocket", "artillery", "military"})
 
 
