@@ -40,6 +40,7 @@ schemas:            ## regenerate schemas/ from the message models
 
 eval:               ## extraction quality against the gold annotations
 	$(PYTHON) -m rasad.extract.evaluate
+	$(PYTHON) -m rasad.extract.events.evaluate
 
 bench-extract:      ## extraction throughput against the normalization+automaton floor
 	$(PYTHON) -m rasad.extract.bench

@@ -18,6 +18,8 @@ __all__ = ["Sentence", "Word", "line_breaks", "sentences", "to_normalized"]
 _END = re.compile(r"\n+|[.!?;]+(?=[\s\"')\]]|$)")
 _WORD = re.compile(r"\w+|[^\w\s]")
 _LINE = re.compile(r"\n")
+_LINE_END = frozenset(".!?:;؟؛\"'”»)]")
+_SHORT_LINE = 30
 _ABBREVIATION = re.compile(r"(?:^|\W)[A-Za-z]$")
 CLAUSE_PUNCT = frozenset(',;:"()[]{}')
 QUOTES = frozenset("\"'")
@@ -55,8 +57,17 @@ def to_normalized(index: Sequence[int], start: int, end: int) -> tuple[int, int]
 
 
 def line_breaks(original: str, index: Sequence[int]) -> list[int]:
-    """Normalized offsets of the original text's line breaks (normalization makes them spaces)."""
-    return [bisect.bisect_left(index, m.start()) for m in _LINE.finditer(original)]
+    """Normalized offsets of the original text's line breaks that end a sentence (normalization
+    makes them spaces): a blank line, a line ending with punctuation, or a short line (a title,
+    a dateline, page furniture). A long line without final punctuation is wrapped text."""
+    out = []
+    for m in _LINE.finditer(original):
+        line_start = original.rfind("\n", 0, m.start()) + 1
+        line = original[line_start : m.start()].rstrip()
+        blank = original[m.end() : m.end() + 1] == "\n" or not line
+        if blank or not line or line[-1] in _LINE_END or len(line) < _SHORT_LINE:
+            out.append(bisect.bisect_left(index, m.start()))
+    return out
 
 
 def sentences(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = ()) -> list[Sentence]:

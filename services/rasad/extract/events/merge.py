@@ -118,6 +118,9 @@ def _score(e: _Event, c: Candidate) -> float:
     w = e.value("weapon")
     if isinstance(w, Actor) and c.weapon is not None and w.id == c.weapon.id:
         score += 1
+    k = e.value("killed")
+    if k is not None and k == c.killed:
+        score += 2
     return score
 
 

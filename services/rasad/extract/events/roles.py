@@ -62,6 +62,7 @@ class RoleWords:
     response: tuple[tuple[str, ...], ...]
     prepositions: frozenset[str]
     demonstratives: frozenset[str]
+    openers: frozenset[str]
 
 
 def _phrases(values: Iterable[str]) -> tuple[tuple[str, ...], ...]:
@@ -86,6 +87,7 @@ def role_words(lex: EventLexicon) -> RoleWords:
         response=_phrases(r["response_markers"]),
         prepositions=_set(r["prepositions"]),
         demonstratives=_set(r["demonstratives"]),
+        openers=_set(r["clause_openers"]),
     )
 
 
@@ -217,6 +219,7 @@ class View:
         """The subject of the verb at word ``i``: just before it, else right after, else before."""
         if self.relative_before(i):
             return None
+        lo = max(lo, self.clause_start(i))
         before = [a for a in self.actors if lo <= a.first and a.last < i and a.type in AGENT_TYPES]
         before = [a for a in before if self.preposition(a) is None]
         if before and i - before[-1].last <= 2:
@@ -229,8 +232,16 @@ class View:
             return before[-1]
         return None
 
+    def clause_start(self, i: int) -> int:
+        """The first word after the last complementizer (أن، that) before word ``i``."""
+        for j in range(i - 1, -1, -1):
+            if self.keys[j] in self.rw.openers:
+                return j + 1
+        return 0
+
     def nearest_before(self, i: int, lo: int, types: frozenset[str], allow: Iterable[str] = ()) -> Actor | None:
         allowed = set(allow)
+        lo = max(lo, self.clause_start(i))
         for a in reversed(self.actors):
             if a.last < i and a.first >= lo and a.type in types:
                 prep = self.preposition(a)
