@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "rasad.replay",
     "rasad.ingest.cli",
     "rasad.alerting.cli",
+    "rasad.extract.cli",
 )
 
 

@@ -40,14 +40,15 @@ def lines(text: str) -> list[tuple[int, int]]:
         start = end + 1
 
 
-def _furniture(line: str, *, before_body: bool) -> bool:
-    words = len(_WORD.findall(line))
+def _furniture(line: str, words: int, *, before_body: bool) -> bool:
     if words == 0:
         return True
-    if _CRUMBS.search(line):
+    if (">" in line or "|" in line or "»" in line or "›" in line) and _CRUMBS.search(line):
         return True
-    if len(_TIMESTAMP.findall(line)) >= 3 and words < 40 * len(_TIMESTAMP.findall(line)):
-        return True
+    if ":" in line or "/" in line:
+        stamps = len(_TIMESTAMP.findall(line))
+        if stamps >= 3 and words < 40 * stamps:
+            return True
     return before_body and words < MIN_PARAGRAPH_WORDS and not _SENTENCE.search(line)
 
 
@@ -73,9 +74,10 @@ def body_spans(text: str, tail_starts: Sequence[int], line_marks: Sequence[int])
         if start in marked:
             continue
         line = text[start:end]
-        if _furniture(line, before_body=before_body):
+        words = len(line.split())
+        if _furniture(line, words, before_body=before_body):
             continue
-        before_body = before_body and len(_WORD.findall(line)) < MIN_PARAGRAPH_WORDS
+        before_body = before_body and words < MIN_PARAGRAPH_WORDS
         if spans and spans[-1][1] + 1 == start:
             spans[-1] = (spans[-1][0], end)
         else:

@@ -112,7 +112,9 @@ class Engine:
     def _locative(self, keys: str, hit: Hit) -> bool:
         if hit.prefix in _LOCATIVE_CLITIC:
             return True
-        word = _PREVIOUS_WORD.search(keys, max(0, hit.start - len(hit.prefix) - 30), hit.start - len(hit.prefix))
+        word = _PREVIOUS_WORD.search(
+            keys, max(0, hit.start - len(hit.prefix) - 30), hit.start - len(hit.prefix)
+        )
         return word is not None and word.group(1) in self.locative
 
     def _people(
@@ -170,7 +172,9 @@ class Analysis:
             else:
                 entity_type = record.entity_type or "ORG"
                 out.append(
-                    Entity(id=key, name=record.name, type=entity_type, wikidata=record.wikidata, mentions=spans)
+                    Entity(
+                        id=key, name=record.name, type=entity_type, wikidata=record.wikidata, mentions=spans
+                    )
                 )
         return out
 
@@ -182,7 +186,13 @@ class Analysis:
             if record is None or record.category is None or not spans:
                 continue
             out.append(
-                Weapon(id=key, name=record.name, category=record.category, wikidata=record.wikidata, mentions=spans)
+                Weapon(
+                    id=key,
+                    name=record.name,
+                    category=record.category,
+                    wikidata=record.wikidata,
+                    mentions=spans,
+                )
             )
         return out
 
@@ -232,7 +242,9 @@ def _select(hits: Sequence[Hit]) -> list[list[Hit]]:
     return [spans[s] for s in sorted(chosen)]
 
 
-def _choose(group: list[Hit], records: Sequence[Record], gazetteer: Gazetteer, countries: set[str | None]) -> Hit:
+def _choose(
+    group: list[Hit], records: Sequence[Record], gazetteer: Gazetteer, countries: set[str | None]
+) -> Hit:
     """One hit of a span: a case-sensitive alias must match the original case; among
     ambiguous records, the one whose country the article mentions unambiguously."""
     if len(group) == 1:

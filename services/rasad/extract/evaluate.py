@@ -105,7 +105,9 @@ def _matches(pred: Entity | Weapon, gold: GoldItem) -> bool:
     return not forms.isdisjoint(gold.names)
 
 
-def _align(preds: Sequence[Entity | Weapon], golds: Sequence[GoldItem], typed: bool) -> tuple[set[int], set[int]]:
+def _align(
+    preds: Sequence[Entity | Weapon], golds: Sequence[GoldItem], typed: bool
+) -> tuple[set[int], set[int]]:
     """Indices of matched predictions and matched gold items, one to one, id matches first."""
     used_pred: set[int] = set()
     used_gold: set[int] = set()
@@ -141,7 +143,9 @@ def score_article(pred: Extraction, gold: Mapping[str, Any], report: Report) -> 
                     sum(1 for j, g in enumerate(entities) if g.type == kind and j not in hit_g),
                 )
             )
-        report.misses += [f"{pred.id}: FP {e.type} {e.id} {e.name}" for i, e in enumerate(pred.entities) if i not in hit_p]
+        report.misses += [
+            f"{pred.id}: FP {e.type} {e.id} {e.name}" for i, e in enumerate(pred.entities) if i not in hit_p
+        ]
         report.misses += [f"{pred.id}: FN {g.type} {g.id}" for j, g in enumerate(entities) if j not in hit_g]
     hit_p, hit_g = _align(pred.weapons, weapons, typed=False)
     report.row("weapons").add(Counts(len(hit_p), len(pred.weapons) - len(hit_p), len(weapons) - len(hit_g)))
@@ -152,7 +156,9 @@ def score_article(pred: Extraction, gold: Mapping[str, Any], report: Report) -> 
 def load_set(data_dir: Path, name: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     articles_path, gold_path = (data_dir / part for part in SETS[name])
     try:
-        articles = [json.loads(line) for line in articles_path.read_text(encoding="utf-8").splitlines() if line]
+        articles = [
+            json.loads(line) for line in articles_path.read_text(encoding="utf-8").splitlines() if line
+        ]
         gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))["articles"]
     except (OSError, ValueError, KeyError, yaml.YAMLError) as exc:
         raise ConfigError(f"evaluation set {name} in {data_dir} cannot be read: {exc}") from exc
@@ -172,7 +178,9 @@ def evaluate_set(data_dir: Path, name: str) -> Report:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rasad.extract.evaluate", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m rasad.extract.evaluate", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder with articles/ and gold/")
     parser.add_argument("--set", choices=[*SETS, "all"], default="all")
     parser.add_argument("--misses", action="store_true", help="list false positives and negatives")

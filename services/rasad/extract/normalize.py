@@ -37,12 +37,25 @@ _DIACRITICS = (
     + [chr(c) for c in range(0x06E7, 0x06E9)]
     + [chr(c) for c in range(0x06EA, 0x06EE)]
 )
-_REMOVED = ["\u0640", "\u00ad", "\u061c", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff"] + [
-    chr(c) for c in range(0x202A, 0x202F)
-] + [chr(c) for c in range(0x2066, 0x206A)]
-_SPACES = ["\t", "\n", "\r", "\x0b", "\x0c", "\u00a0", "\u1680", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000"] + [
-    chr(c) for c in range(0x2000, 0x200B)
-]
+_REMOVED = (
+    ["\u0640", "\u00ad", "\u061c", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff"]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+)
+_SPACES = [
+    "\t",
+    "\n",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\u00a0",
+    "\u1680",
+    "\u2028",
+    "\u2029",
+    "\u202f",
+    "\u205f",
+    "\u3000",
+] + [chr(c) for c in range(0x2000, 0x200B)]
 _DOUBLE_QUOTES = "“”„‟«»″〝〞＂"
 _SINGLE_QUOTES = "‘’‚‛′‹›`´"
 _DASHES = "‐‑‒–—―−⁃﹘﹣－"

@@ -228,8 +228,9 @@ class View:
             after = self.actor_starting(i + 1, min(hi, i + 4), AGENT_TYPES)
             if after is not None and after.type in ACTOR_TYPES | {"PERSON"} and self.preposition(after) is None:
                 return after
-        if before and i - before[-1].last <= 8:
-            return before[-1]
+        wide = [a for a in before if a.type in ACTOR_TYPES]
+        if wide and i - wide[-1].last <= 8:
+            return wide[-1]
         return None
 
     def clause_start(self, i: int) -> int:

@@ -1,0 +1,17 @@
+"""Quality thresholds on the gold annotations; raised as the engine improves."""
+
+from rasad.extract.evaluate import DATA_DIR, evaluate_set
+
+
+def test_seed_articles() -> None:
+    report = evaluate_set(DATA_DIR, "seed")
+    assert report.row("entities (typed)").f1 >= 0.93
+    assert report.row("entities (untyped)").f1 >= 0.93
+    assert report.row("weapons").f1 >= 0.99
+
+
+def test_held_out_articles() -> None:
+    report = evaluate_set(DATA_DIR, "heldout")
+    assert report.row("entities (typed)").f1 >= 0.82
+    assert report.row("entities (untyped)").f1 >= 0.83
+    assert report.row("weapons").f1 >= 0.95
