@@ -20,9 +20,7 @@ SYRIA = ("Q858", "Syria", "COUNTRY")
 JORDAN = ("Q810", "Jordan", "COUNTRY")
 
 
-def mentions(
-    text: str, table: Mapping[str, tuple[str, str, str]]
-) -> tuple[list[Entity], list[Weapon]]:
+def mentions(text: str, table: Mapping[str, tuple[str, str, str]]) -> tuple[list[Entity], list[Weapon]]:
     taken: list[tuple[int, int]] = []
     found: dict[tuple[str, str, str], list[Span]] = {}
     for surface in sorted(table, key=len, reverse=True):

@@ -51,7 +51,8 @@ def find_events(
     for event in merge(found):
         evidence = _evidence(text, normalized, event.parts)
         target_text = next(
-            (_span(text, normalized, *p.target_text).text for p in event.parts if p.target_text is not None), None
+            (_span(text, normalized, *p.target_text).text for p in event.parts if p.target_text is not None),
+            None,
         )
         events.append(to_event(event, lex, evidence, target_text or None))
     return events

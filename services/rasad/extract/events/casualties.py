@@ -65,11 +65,15 @@ def _strip(word: str) -> str:
     return word
 
 
-def _starts(keys: Sequence[str], i: int, phrases: Sequence[tuple[str, ...]] | frozenset[tuple[str, ...]]) -> int:
+def _starts(
+    keys: Sequence[str], i: int, phrases: Sequence[tuple[str, ...]] | frozenset[tuple[str, ...]]
+) -> int:
     for phrase in sorted(phrases, key=len, reverse=True):
         n = len(phrase)
         window = list(keys[i : i + n])
-        if len(window) == n and (tuple(window) == phrase or (tuple([_strip(window[0]), *window[1:]]) == phrase)):
+        if len(window) == n and (
+            tuple(window) == phrase or (tuple([_strip(window[0]), *window[1:]]) == phrase)
+        ):
             return n
     return 0
 
@@ -99,7 +103,9 @@ def casualties(lex: EventLexicon, keys: Sequence[str], person_words: frozenset[i
     return out
 
 
-def _count_after(cw: CasualtyWords, keys: Sequence[str], j: int, person_words: frozenset[int]) -> Count | None:
+def _count_after(
+    cw: CasualtyWords, keys: Sequence[str], j: int, person_words: frozenset[int]
+) -> Count | None:
     if _starts(keys, j, cw.vague):
         return None
     j += _starts(keys, j, cw.lead)

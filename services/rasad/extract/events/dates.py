@@ -45,7 +45,9 @@ class DatePatterns:
     def build(cls, data: Mapping[str, Any]) -> DatePatterns:
         months = {normalize_term(str(w)): int(m) for m, words in data["months"].items() for w in words}
         weekdays = {normalize_term(str(w)): int(d) for d, words in data["weekdays"].items() for w in words}
-        relative = {normalize_term(str(w)): int(d) for d, words in data["relative_days"].items() for w in words}
+        relative = {
+            normalize_term(str(w)): int(d) for d, words in data["relative_days"].items() for w in words
+        }
         parts = [normalize_term(str(w)) for w in data["day_parts"]]
         vague = [normalize_term(str(w)) for w in data["vague"]]
         month = _alt(list(months))
@@ -92,7 +94,9 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _with_year(month: int, day: int, year: int | None, published: date | None, current: str | None) -> date | None:
+def _with_year(
+    month: int, day: int, year: int | None, published: date | None, current: str | None
+) -> date | None:
     if year is not None:
         return _safe(year, month, day)
     if published is None:

@@ -214,7 +214,9 @@ def score(predicted: Mapping[str, Sequence[Event]], gold: Mapping[str, Gold]) ->
             s.fp += 1
             s.strike_fp += e.type == "strike"
             who = f"{e.attacker.name if e.attacker else None} → {e.target.name if e.target else None}"
-            s.errors.append(f"{article}: spurious {e.type} {who} ({e.evidence[0].text[:60] if e.evidence else ''})")
+            s.errors.append(
+                f"{article}: spurious {e.type} {who} ({e.evidence[0].text[:60] if e.evidence else ''})"
+            )
             if e.type == "strike" and any(n in ev.text for n in g.non_events for ev in e.evidence):
                 s.modal_strikes += 1
     return s
@@ -282,7 +284,8 @@ def report(name: str, s: Scores, n: int) -> str:
     return (
         f"events [{name}] articles={n}  all: P={p:.2f} R={r:.2f} F1={f:.2f} (tp={s.tp} fp={s.fp} fn={s.fn})  "
         f"strikes: P={sp:.2f} R={sr:.2f} F1={sf:.2f}  casualties exact={s.casualty_accuracy:.2f} "
-        f"({s.casualties_exact}/{s.casualties_scored})  dates={s.date_accuracy:.2f} ({s.dates_right}/{s.dates_scored})  "
+        f"({s.casualties_exact}/{s.casualties_scored})  "
+        f"dates={s.date_accuracy:.2f} ({s.dates_right}/{s.dates_scored})  "
         f"arms status={s.status_accuracy:.2f} ({s.status_right}/{s.status_scored})  "
         f"strikes from offers/threats/denials={s.modal_strikes}"
     )

@@ -124,7 +124,9 @@ def _hits(lex: EventLexicon, text: str, sentence: Sentence) -> list[Hit]:
     return hits
 
 
-def _nearest_date(view: View, dates: Sequence[DateMention], i: int, lo: int, hi: int) -> tuple[bool, date | None]:
+def _nearest_date(
+    view: View, dates: Sequence[DateMention], i: int, lo: int, hi: int
+) -> tuple[bool, date | None]:
     """The date nearest to word ``i`` within its segment, not across a quotation mark."""
     best: tuple[int, date | None] | None = None
     for d in dates:
@@ -184,7 +186,9 @@ def _strike_groups(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> tuple[
         pool = same or ([] if seg in suppressed else groups)
         if pool:
             before = [g for g in pool if g.main.first < hit.first]
-            nearest = max(before, key=lambda g: g.main.first) if before else min(pool, key=lambda g: g.main.first)
+            nearest = (
+                max(before, key=lambda g: g.main.first) if before else min(pool, key=lambda g: g.main.first)
+            )
             nearest.kills.append(hit)
         elif seg not in suppressed and view.agent_after(hit.last, view.segment(hit.first)[1]) is not None:
             groups.append(_Group([hit], kills=[hit]))
@@ -208,13 +212,19 @@ def _strike(view: View, lex: EventLexicon, group: _Group, english: bool) -> Cand
     return cand
 
 
-def _strike_attacker(view: View, lex: EventLexicon, group: _Group, lo: int, hi: int, english: bool) -> Actor | None:
+def _strike_attacker(
+    view: View, lex: EventLexicon, group: _Group, lo: int, hi: int, english: bool
+) -> Actor | None:
     for hit in group.hits + group.kills:
         agent = view.agent_after(hit.last, hi)
         if agent is not None:
             return agent
     for hit in group.hits:
         t = hit.trigger
+        if t.kind == "noun" and english:
+            actor = view.modifier_before(hit.first, lo)
+            if actor is not None:
+                return actor
         if t.kind == "noun":
             actor = view.nisba_after(hit.last, hi)
             if actor is not None:
@@ -339,7 +349,11 @@ def _arms(view: View, lex: EventLexicon, hits: Sequence[Hit], english: bool) -> 
         supplier, recipient = _arms_parties(view, hit, lo, hi, english)
         if supplier is None and recipient is None:
             continue
-        if supplier is not None and recipient is not None and country_of(supplier.id) == country_of(recipient.id):
+        if (
+            supplier is not None
+            and recipient is not None
+            and country_of(supplier.id) == country_of(recipient.id)
+        ):
             continue
         seen_segments.add(lo)
         span = (view.sentence.start, view.sentence.end)
@@ -359,7 +373,9 @@ def _arms_parties(view: View, hit: Hit, lo: int, hi: int, english: bool) -> tupl
         subject = view.nearest_before(hit.first, lo, ACTOR_TYPES, allow=("ل",))
     if subject is not None and subject.type not in ACTOR_TYPES:
         subject = None
-    others = [a for a in view.actors_between(hit.first + 1, min(hi, hit.last + 8), ACTOR_TYPES) if a != subject]
+    others = [
+        a for a in view.actors_between(hit.first + 1, min(hi, hit.last + 8), ACTOR_TYPES) if a != subject
+    ]
     if t.inbound:
         sources = [
             a
@@ -371,7 +387,9 @@ def _arms_parties(view: View, hit: Hit, lo: int, hi: int, english: bool) -> tupl
             others_before = [
                 a
                 for a in view.actors
-                if a.last < hit.first and a.type in ACTOR_TYPES and view.preposition(a) is None
+                if a.last < hit.first
+                and a.type in ACTOR_TYPES
+                and view.preposition(a) is None
                 and country_of(a.id) != country_of(source.id)
             ]
             subject = others_before[-1] if others_before else None

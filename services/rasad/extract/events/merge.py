@@ -72,7 +72,9 @@ def _conflict(e: _Event, c: Candidate) -> bool:
     if e.first.type != c.type:
         return True
     if c.type == "cooperation":
-        return e.value("status") != c.status or _pair(e) != frozenset({_country(c.attacker), _country(c.target)})
+        return e.value("status") != c.status or _pair(e) != frozenset(
+            {_country(c.attacker), _country(c.target)}
+        )
     a, b = e.attacker, c.attacker
     if a is not None and b is not None and a.id != b.id and _country(a) != _country(b):
         return True
@@ -108,7 +110,9 @@ def _score(e: _Event, c: Candidate) -> float:
         score += 2 if a.id == c.attacker.id else 1.5
     shared = e.persons & (c.persons | ({c.target.id} if c.target is not None else set()))
     for ident in shared:
-        kind = next((p.target.type for p in e.parts + [c] if p.target is not None and p.target.id == ident), "PERSON")
+        kind = next(
+            (p.target.type for p in [*e.parts, c] if p.target is not None and p.target.id == ident), "PERSON"
+        )
         score += 1 if kind == "COUNTRY" else 2
     loc = e.value("location")
     if isinstance(loc, Actor) and c.location is not None:
@@ -177,8 +181,14 @@ def _place(actor: Actor | None) -> PlaceRef | None:
     return PlaceRef(id=actor.id, name=actor.name, lat=lat, lon=lon)
 
 
-def event_key(event_type: str, attacker: str | None, target: str | None, place: str | None, day: date | None,
-              extra: Sequence[str | None] = ()) -> str:
+def event_key(
+    event_type: str,
+    attacker: str | None,
+    target: str | None,
+    place: str | None,
+    day: date | None,
+    extra: Sequence[str | None] = (),
+) -> str:
     """``type|attacker|target|place|date[|…]`` with ``-`` for what is unknown."""
     parts = [event_type, attacker or "-", target or "-", place or "-", day.isoformat() if day else "-"]
     parts.extend(p or "-" for p in extra)
@@ -211,10 +221,14 @@ def to_event(
     target_ref = _ref(target_actor)
     if target_ref is None and target_text:
         target_ref = Ref(id=None, name=target_text)
-    place_key = _country(location_actor) if location_actor is not None and location_actor.type == "COUNTRY" else (
-        location_actor.id if location_actor is not None else None
+    place_key = (
+        _country(location_actor)
+        if location_actor is not None and location_actor.type == "COUNTRY"
+        else (location_actor.id if location_actor is not None else None)
     )
-    target_key = _country(target_actor) if first.type != "strike" else (target_actor.id if target_actor else None)
+    target_key = (
+        _country(target_actor) if first.type != "strike" else (target_actor.id if target_actor else None)
+    )
     extra: list[str | None] = []
     if first.type == "arms_transfer":
         extra = [status if isinstance(status, str) else None, weapon_actor.id if weapon_actor else None]
@@ -223,7 +237,7 @@ def to_event(
     injured = e.value("injured")
     return Event(
         event_key=key,
-        type=first.type,  # type: ignore[arg-type]
+        type=first.type,
         subtype=subtype,
         attacker=_ref(attacker),
         target=target_ref,
@@ -232,7 +246,7 @@ def to_event(
         killed=killed if isinstance(killed, int) else None,
         injured=injured if isinstance(injured, int) else None,
         weapon=_ref(weapon_actor),
-        status=status if isinstance(status, str) else None,  # type: ignore[arg-type]
+        status=status if isinstance(status, str) else None,
         codes=EventCodes(cameo=codes.cameo, acled=codes.acled),
         confidence=_confidence(e),
         evidence=list(evidence),

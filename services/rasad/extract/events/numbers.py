@@ -59,6 +59,12 @@ class NumberWords:
                 for word in words:
                     for ten in ("عشر", "عشرة"):
                         values.setdefault(normalize_term(f"{word} {ten}"), int(value) + 10)
+        # Hundreds written as one word: ثلاثمئة, خمسمائة.
+        for value, words in data["units"].items():
+            if 3 <= int(value) <= 9:
+                for word in words:
+                    for hundred in data["hundred_word"]:
+                        values.setdefault(normalize_term(f"{word}{hundred}"), int(value) * 100)
         ranges: dict[str, tuple[int, int]] = {}
         for entry in data.get("ranges", []):
             for term in entry["terms"]:
@@ -140,7 +146,11 @@ def _words(words: Sequence[str], i: int, table: NumberWords) -> Count | None:
         pos += n
         used += n
         # Continue only over "و" + a further number: خمسة وعشرين, مئة وعشرون.
-        if pos < len(words) and words[pos].startswith("و") and _phrase(words, pos, table.values, table.max_phrase):
+        if (
+            pos < len(words)
+            and words[pos].startswith("و")
+            and _phrase(words, pos, table.values, table.max_phrase)
+        ):
             continue
         break
     if used == 0:

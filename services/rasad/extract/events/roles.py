@@ -31,7 +31,9 @@ ACTOR_TYPES = frozenset({"COUNTRY", "ORG"})
 AGENT_TYPES = frozenset({"COUNTRY", "ORG", "PERSON"})
 _RELATIVES = frozenset({"التي", "الذي", "اللذين", "اللتين", "الذين", "اللواتي", "which", "that", "who"})
 # Qualifier stems (normalized spelling: ئ → ي) that may stand between an event noun and its actor.
-_FILLERS_RE = re.compile(r"^(?:و|ف)?(?:ب|ل)?(?:ال)?(?:طاير|مسير|جوي|صاروخي|حربي|مدفعي|بدون|طيار|بالستي|باليستي)")
+_FILLERS_RE = re.compile(
+    r"^(?:و|ف)?(?:ب|ل)?(?:ال)?(?:طاير|مسير|جوي|صاروخي|حربي|مدفعي|بدون|طيار|بالستي|باليستي)"
+)
 _ENGLISH_FILLERS = frozenset({"air", "drone", "missile", "rocket", "artillery", "military"})
 
 
@@ -181,7 +183,9 @@ class View:
     def actors_between(self, lo: int, hi: int, types: frozenset[str]) -> list[Actor]:
         return [a for a in self.actors if lo <= a.first < hi and a.type in types]
 
-    def actor_starting(self, lo: int, hi: int, types: frozenset[str], *, stop_punct: bool = True) -> Actor | None:
+    def actor_starting(
+        self, lo: int, hi: int, types: frozenset[str], *, stop_punct: bool = True
+    ) -> Actor | None:
         """The first actor of ``types`` that starts in words ``[lo, hi)``, not across punctuation."""
         for a in self.actors:
             if a.first < lo or a.type not in types:
@@ -215,6 +219,18 @@ class View:
             j += 1
         return None
 
+    def modifier_before(self, i: int, lo: int) -> Actor | None:
+        """An English actor adjective before an event noun: ``a US strike``, ``Israeli air raids``."""
+        j = i - 1
+        while j >= lo and j >= i - 3:
+            for a in self.actors:
+                if a.last == j and a.type in ACTOR_TYPES:
+                    return a
+            if not self.is_filler(j):
+                return None
+            j -= 1
+        return None
+
     def subject(self, i: int, lo: int, hi: int, *, english: bool) -> Actor | None:
         """The subject of the verb at word ``i``: just before it, else right after, else before."""
         if self.relative_before(i):
@@ -226,7 +242,11 @@ class View:
             return before[-1]
         if not english:
             after = self.actor_starting(i + 1, min(hi, i + 4), AGENT_TYPES)
-            if after is not None and after.type in ACTOR_TYPES | {"PERSON"} and self.preposition(after) is None:
+            if (
+                after is not None
+                and after.type in ACTOR_TYPES | {"PERSON"}
+                and self.preposition(after) is None
+            ):
                 return after
         wide = [a for a in before if a.type in ACTOR_TYPES]
         if wide and i - wide[-1].last <= 8:
@@ -240,7 +260,9 @@ class View:
                 return j + 1
         return 0
 
-    def nearest_before(self, i: int, lo: int, types: frozenset[str], allow: Iterable[str] = ()) -> Actor | None:
+    def nearest_before(
+        self, i: int, lo: int, types: frozenset[str], allow: Iterable[str] = ()
+    ) -> Actor | None:
         allowed = set(allow)
         lo = max(lo, self.clause_start(i))
         for a in reversed(self.actors):
@@ -280,9 +302,9 @@ class View:
                 return self.object_after(j, hi)
             if self.is_punct(j):
                 return None
-            if not (self.is_filler(j) or any(a.first <= j <= a.last for a in self.actors + self.weapons)):
-                if j > i + 2:
-                    return None
+            skippable = self.is_filler(j) or any(a.first <= j <= a.last for a in self.actors + self.weapons)
+            if not skippable and j > i + 2:
+                return None
         return None
 
     def location(self, lo: int, hi: int, after: int, exclude: Iterable[str]) -> Actor | None:
@@ -294,7 +316,9 @@ class View:
             return prep is not None and (prep in self.rw.location or prep == "ب")
 
         for types in (frozenset({"PLACE"}), frozenset({"COUNTRY"})):
-            candidates = [a for a in self.actors if lo <= a.first < hi and a.type in types and a.id not in skip]
+            candidates = [
+                a for a in self.actors if lo <= a.first < hi and a.type in types and a.id not in skip
+            ]
             candidates = [a for a in candidates if located(a)]
             later = [a for a in candidates if a.first > after]
             if later:
