@@ -62,6 +62,7 @@ class Engine:
     names: NameFinder
     locative: frozenset[str]
     locative_clitics: frozenset[str]
+    countries: dict[str, str | None]
 
     @classmethod
     def build(cls) -> Engine:
@@ -73,6 +74,7 @@ class Engine:
             names=NameFinder.build(lexicon),
             locative=frozenset(match_key(w) for w in lexicon.locative),
             locative_clitics=frozenset(match_key(w) for w in lexicon.locative_clitics),
+            countries={r.id: gazetteer.country_of(r.id) for r in gazetteer},
         )
 
     # -- the pass -------------------------------------------------------------------------
@@ -93,14 +95,13 @@ class Engine:
 
     def _resolve(self, keys: str, selected: list[list[Hit]]) -> list[Mention]:
         records = self.automaton.records
+        countries = self.countries
         sure_countries = {
-            self.gazetteer.country_of(records[group[0].target.record].id)
-            for group in selected
-            if len(group) == 1
+            countries[records[group[0].target.record].id] for group in selected if len(group) == 1
         }
         mentions: list[Mention] = []
         for group in selected:
-            hit = _choose(group, records, self.gazetteer, sure_countries)
+            hit = _choose(group, records, countries, sure_countries)
             record = records[hit.target.record]
             start = _span_start(hit)
             if record.capital_of and not self._locative(keys, hit):
@@ -243,14 +244,14 @@ def _select(hits: Sequence[Hit]) -> list[list[Hit]]:
 
 
 def _choose(
-    group: list[Hit], records: Sequence[Record], gazetteer: Gazetteer, countries: set[str | None]
+    group: list[Hit], records: Sequence[Record], country_of: dict[str, str | None], countries: set[str | None]
 ) -> Hit:
-    """One hit of a span: a case-sensitive alias must match the original case; among
-    ambiguous records, the one whose country the article mentions unambiguously."""
+    """One hit of a span shared by ambiguous records: the one whose country the article
+    mentions unambiguously, else the first."""
     if len(group) == 1:
         return group[0]
     for hit in group:
-        if gazetteer.country_of(records[hit.target.record].id) in countries:
+        if country_of[records[hit.target.record].id] in countries:
             return hit
     return group[0]
 
@@ -320,7 +321,7 @@ def _find_events(
 
 def guess_lang(text: str) -> str:
     """``ar`` when Arabic letters outnumber Latin ones, else ``en``."""
-    sample = text[:2000]
+    sample = text[:600]
     return "ar" if len(_ARABIC.findall(sample)) >= len(_LATIN_LETTERS.findall(sample)) else "en"
 
 
