@@ -16,6 +16,7 @@ from rasad.extract.normalize import normalize_term
 
 from .lexicon import EventLexicon
 from .numbers import Count, read_count
+from .roles import Phrases, match_phrase, phrase_index
 
 __all__ = ["Casualty", "CasualtyWords", "casualties"]
 
@@ -29,32 +30,30 @@ class Casualty:
 
 @dataclass(frozen=True)
 class CasualtyWords:
-    kill: frozenset[tuple[str, ...]]
-    injure: frozenset[tuple[str, ...]]
+    kill: Phrases
+    injure: Phrases
     killed_nouns: frozenset[str]
     injured_nouns: frozenset[str]
-    lead: tuple[tuple[str, ...], ...]
-    vague: tuple[tuple[str, ...], ...]
+    lead: Phrases
+    vague: Phrases
     singular: frozenset[str]
     dual: frozenset[str]
-
-
-def _phrases(values: Sequence[str]) -> tuple[tuple[str, ...], ...]:
-    return tuple(sorted({tuple(normalize_term(v).split()) for v in values}, key=len, reverse=True))
+    heads: frozenset[str] = frozenset()  # first words of the killing and injury phrases
 
 
 @functools.cache
 def casualty_words(lex: EventLexicon) -> CasualtyWords:
     r, n = lex.roles, lex.numbers
     return CasualtyWords(
-        kill=frozenset(_phrases(r["kill_words"])),
-        injure=frozenset(_phrases(r["injure_words"])),
+        kill=phrase_index(r["kill_words"]),
+        injure=phrase_index(r["injure_words"]),
         killed_nouns=frozenset(normalize_term(v) for v in r["killed_nouns"]),
         injured_nouns=frozenset(normalize_term(v) for v in r["injured_nouns"]),
-        lead=_phrases(r["number_lead"]),
-        vague=_phrases(r["vague_quantities"]),
+        lead=phrase_index(r["number_lead"]),
+        vague=phrase_index(r["vague_quantities"]),
         singular=frozenset(normalize_term(v) for v in n["singular_persons"]),
         dual=frozenset(normalize_term(v) for v in n["dual_persons"]),
+        heads=frozenset(normalize_term(str(v)).split()[0] for v in r["kill_words"] + r["injure_words"]),
     )
 
 
@@ -65,17 +64,8 @@ def _strip(word: str) -> str:
     return word
 
 
-def _starts(
-    keys: Sequence[str], i: int, phrases: Sequence[tuple[str, ...]] | frozenset[tuple[str, ...]]
-) -> int:
-    for phrase in sorted(phrases, key=len, reverse=True):
-        n = len(phrase)
-        window = list(keys[i : i + n])
-        if len(window) == n and (
-            tuple(window) == phrase or (tuple([_strip(window[0]), *window[1:]]) == phrase)
-        ):
-            return n
-    return 0
+def _starts(keys: Sequence[str], i: int, phrases: Phrases) -> int:
+    return match_phrase(keys, i, phrases, _strip) if i < len(keys) else 0
 
 
 def casualties(lex: EventLexicon, keys: Sequence[str], person_words: frozenset[int]) -> list[Casualty]:
@@ -87,6 +77,8 @@ def casualties(lex: EventLexicon, keys: Sequence[str], person_words: frozenset[i
     cw = casualty_words(lex)
     out: list[Casualty] = []
     for i in range(len(keys)):
+        if keys[i] not in cw.heads and _strip(keys[i]) not in cw.heads and not keys[i][:1].isdigit():
+            continue
         for kind, lead in (("killed", cw.kill), ("injured", cw.injure)):
             n = _starts(keys, i, lead)
             if n:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "Word", "line_breaks", "sentences", "to_normalized"]
+__all__ = ["Sentence", "Word", "line_breaks", "sentence", "sentences", "spans", "to_normalized"]
 
 _END = re.compile(r"\n+|[.!?;]+(?=[\s\"')\]]|$)")
 _WORD = re.compile(r"\w+|[^\w\s]")
@@ -41,11 +41,11 @@ class Sentence:
     start: int
     end: int
     words: tuple[Word, ...]
+    starts: tuple[int, ...] = ()
 
     def word_at(self, pos: int) -> int:
         """Index of the word that contains or follows normalized offset ``pos``."""
-        starts = [w.start for w in self.words]
-        i = bisect.bisect_right(starts, pos) - 1
+        i = bisect.bisect_right(self.starts, pos) - 1
         if i >= 0 and self.words[i].end > pos:
             return i
         return max(0, min(i + 1, len(self.words) - 1))
@@ -70,10 +70,10 @@ def line_breaks(original: str, index: Sequence[int]) -> list[int]:
     return out
 
 
-def sentences(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = ()) -> list[Sentence]:
-    """The sentences of ``text`` (normalized) inside the normalized ``ranges``; ``breaks`` are
-    further sentence ends (line breaks of the original text)."""
-    out: list[Sentence] = []
+def spans(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """The sentence spans of ``text`` (normalized) inside the normalized ``ranges``; ``breaks``
+    are further sentence ends (line breaks of the original text). Not yet split into words."""
+    out: list[tuple[int, int]] = []
     for lo, hi in ranges:
         ends: list[tuple[int, int]] = []
         for m in _END.finditer(text, lo, hi):
@@ -87,13 +87,27 @@ def sentences(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int
         pos = lo
         for start, end in sorted(ends):
             if start >= pos:
-                _add(text, pos, start, out)
+                if start > pos:
+                    out.append((pos, start))
                 pos = end
-        _add(text, pos, hi, out)
+        if hi > pos:
+            out.append((pos, hi))
     return out
 
 
-def _add(text: str, start: int, end: int, out: list[Sentence]) -> None:
+def sentence(text: str, start: int, end: int) -> Sentence | None:
+    """The sentence ``text[start:end]`` split into words; None when it has no word."""
     words = tuple(Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end))
-    if any(not w.punct for w in words):
-        out.append(Sentence(words[0].start, words[-1].end, words))
+    if not any(not w.punct for w in words):
+        return None
+    return Sentence(words[0].start, words[-1].end, words, tuple(w.start for w in words))
+
+
+def sentences(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = ()) -> list[Sentence]:
+    """The sentences of ``text`` (normalized) inside the normalized ``ranges``, split into words."""
+    out = []
+    for start, end in spans(text, ranges, breaks):
+        found = sentence(text, start, end)
+        if found is not None:
+            out.append(found)
+    return out

@@ -37,6 +37,7 @@ def _alt(terms: list[str]) -> str:
 @dataclass(frozen=True)
 class DatePatterns:
     pattern: re.Pattern[str]
+    cue: re.Pattern[str]  # a cheap test: a digit or a calendar word
     months: Mapping[str, int]
     weekdays: Mapping[str, int]
     relative: Mapping[str, int]
@@ -75,7 +76,9 @@ class DatePatterns:
                 ]
             )
         )
-        return cls(pattern=pattern, months=months, weekdays=weekdays, relative=relative)
+        words = [w for w in [*months, *weekdays, *relative, *vague] if w]
+        cue = re.compile(r"\d|" + _alt(words))
+        return cls(pattern=pattern, cue=cue, months=months, weekdays=weekdays, relative=relative)
 
 
 @functools.cache
@@ -148,6 +151,8 @@ def find_dates(text: str, start: int, end: int, published: date | None) -> list[
     """Date mentions in ``text[start:end]`` (normalized text), resolved where possible."""
     p = patterns()
     out: list[DateMention] = []
+    if p.cue.search(text, start, end) is None:
+        return out
     for m in p.pattern.finditer(text, start, end):
         out.append(DateMention(m.start(), m.end(), _resolve(m, p, published)))
     return out

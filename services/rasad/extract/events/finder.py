@@ -15,9 +15,10 @@ from datetime import date
 from rasad.common.messages import Entity, Weapon
 
 from .casualties import casualties
-from .clauses import QUOTES, Sentence, line_breaks, sentences, to_normalized
+from .clauses import QUOTES, Sentence, line_breaks, spans, to_normalized
+from .clauses import sentence as make_sentence
 from .dates import DateMention, find_dates
-from .lexicon import EventLexicon, Trigger
+from .lexicon import EventLexicon, TermHit, Trigger
 from .modality import modality
 from .places import country_of
 from .roles import ACTOR_TYPES, AGENT_TYPES, Actor, View, role_words
@@ -107,21 +108,34 @@ def _actors(
     return out
 
 
-def _hits(lex: EventLexicon, text: str, sentence: Sentence) -> list[Hit]:
+def _hits(lex: EventLexicon, text: str, sentence: Sentence, found: Sequence[TermHit]) -> list[Hit]:
     hits = []
-    for m in lex.trigger_pattern.finditer(text, sentence.start, sentence.end):
-        term = m.group("term") or m.group("lterm")
-        key = " ".join(term.split())
-        trigger = lex.triggers.get(key)
-        if trigger is None or " ".join(m.group().split()) in lex.not_triggers:
+    for m in found:
+        trigger = lex.triggers.get(m.term)
+        if trigger is None or text[m.start : m.end] in lex.not_triggers:
             continue
-        prefix = m.group("pre") or "" if m.group("term") else ""
-        first = sentence.word_at(m.start())
-        last = sentence.word_at(m.end() - 1)
+        if _word_end(text, m.end) in lex.not_triggers:
+            continue
+        first = sentence.word_at(m.start)
+        last = sentence.word_at(m.end - 1)
         before = sentence.words[first - 1].text if first > 0 else ""
-        definite = "ال" in prefix or "لل" in prefix or key.startswith("ال") or before in ("هذا", "هذه", "the")
+        prefix = m.prefix
+        definite = (
+            "ال" in prefix or "لل" in prefix or m.term.startswith("ال") or before in ("هذا", "هذه", "the")
+        )
         hits.append(Hit(first, last, trigger, prefix, definite))
     return hits
+
+
+def _word_end(text: str, pos: int) -> str:
+    """The whole word that ends at or after ``pos`` (a term with its suffix)."""
+    a = pos
+    while a > 0 and text[a - 1].isalnum():
+        a -= 1
+    b = pos
+    while b < len(text) and text[b].isalnum():
+        b += 1
+    return text[a:b]
 
 
 def _nearest_date(
@@ -457,10 +471,19 @@ def candidates(
     weapon_starts = [m[0] for m in weapon_mentions]
     rw = role_words(lex)
     out: list[Candidate] = []
-    for n, sentence in enumerate(sentences(text, ranges, line_breaks(original, index))):
-        if lex.trigger_pattern.search(text, sentence.start, sentence.end) is None:
+    sentence_spans = spans(text, ranges, line_breaks(original, index))
+    starts = [a for a, _ in sentence_spans]
+    by_sentence: dict[int, list[TermHit]] = {}
+    for lo, hi in ranges:
+        for m in lex.trigger_finder.find(text, lo, hi):
+            n = bisect.bisect_right(starts, m.start) - 1
+            if n >= 0 and m.end <= sentence_spans[n][1]:
+                by_sentence.setdefault(n, []).append(m)
+    for n, found_terms in by_sentence.items():
+        sentence = make_sentence(text, *sentence_spans[n])
+        if sentence is None:
             continue
-        hits = _hits(lex, text, sentence)
+        hits = _hits(lex, text, sentence, found_terms)
         if not hits:
             continue
         view = View(

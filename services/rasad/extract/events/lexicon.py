@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
 import yaml
 
 from rasad.common.errors import ConfigError
@@ -67,6 +68,74 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class TermHit:
+    """A term found in normalized text, with its proclitics: ``text[start:end]`` is the word
+    part from the first proclitic to the end of the term (suffix excluded)."""
+
+    start: int
+    end: int
+    term: str
+    prefix: str
+
+
+class TermFinder:
+    """All terms of a list in one Aho-Corasick pass, kept where they stand as words: Arabic terms
+    may carry proclitics before and a pronoun suffix after; Latin terms are whole words."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for term in set(terms):
+            self._automaton.add_word(term, term)
+        self._empty = len(self._automaton) == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[TermHit]:
+        if self._empty:
+            return []
+        end = len(text) if end is None else end
+        best: dict[int, TermHit] = {}  # by word end: the longest term
+        for last, term in self._automaton.iter(text, start, end):
+            hit = _as_word(text, last + 1 - len(term), last + 1, term, start, end)
+            if hit is not None:
+                previous = best.get(hit.start)
+                if previous is None or hit.end > previous.end:
+                    best[hit.start] = hit
+        hits = sorted(best.values(), key=lambda h: (h.start, -h.end))
+        out: list[TermHit] = []
+        for hit in hits:
+            if out and hit.start < out[-1].end:
+                continue
+            out.append(hit)
+        return out
+
+
+_PROCLITIC_SET = frozenset(_PROCLITICS)
+_SUFFIX_SET = frozenset(_SUFFIXES)
+
+
+def _as_word(text: str, a: int, b: int, term: str, lo: int, hi: int) -> TermHit | None:
+    arabic = _ARABIC.match(term) is not None
+    after = b
+    if arabic:
+        for suffix in _SUFFIXES:
+            if text.startswith(suffix, b) and (b + len(suffix) >= hi or not text[b + len(suffix)].isalnum()):
+                after = b + len(suffix)
+                break
+    if after < hi and (text[after].isalnum() or text[after] == "_" or (not arabic and text[after] == "-")):
+        return None
+    word_start = a
+    while word_start > lo and (text[word_start - 1].isalnum() or text[word_start - 1] == "_"):
+        word_start -= 1
+    prefix = text[word_start:a]
+    if prefix and (not arabic or prefix not in _PROCLITIC_SET):
+        return None
+    if not arabic and word_start > lo and text[word_start - 1] == "-":
+        return None
+    return TermHit(word_start, b, term, prefix)
+
+
+@dataclass(frozen=True)
 class Codes:
     cameo: str | None
     acled: str | None
@@ -81,7 +150,7 @@ class Cue:
 @dataclass(frozen=True, eq=False)
 class EventLexicon:
     triggers: Mapping[str, Trigger]
-    trigger_pattern: re.Pattern[str]
+    trigger_finder: TermFinder
     qualifiers: Mapping[str, str]  # term → strike subtype
     qualifier_pattern: re.Pattern[str]
     military_context: frozenset[str]
@@ -188,7 +257,7 @@ def load() -> EventLexicon:
     roles = _read("roles")
     return EventLexicon(
         triggers=triggers,
-        trigger_pattern=term_pattern(triggers),
+        trigger_finder=TermFinder(triggers),
         qualifiers=qualifiers,
         qualifier_pattern=term_pattern(qualifiers),
         military_context=frozenset(_terms(triggers_data["military_context"])),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rasad.extract.normalize import normalize_term
@@ -54,21 +54,46 @@ class Actor:
 
 @dataclass(frozen=True)
 class RoleWords:
-    agent: tuple[tuple[str, ...], ...]
+    agent: Phrases
     target: frozenset[str]
     target_verbs: frozenset[str]
     location: frozenset[str]
     source: frozenset[str]
     recipient: frozenset[str]
-    segment: tuple[tuple[str, ...], ...]
-    response: tuple[tuple[str, ...], ...]
+    segment: Phrases
+    response: Phrases
+    segment_heads: frozenset[str]
     prepositions: frozenset[str]
     demonstratives: frozenset[str]
     openers: frozenset[str]
 
 
-def _phrases(values: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-    return tuple(sorted({tuple(normalize_term(str(v)).split()) for v in values}, key=len, reverse=True))
+Phrases = Mapping[str, tuple[tuple[str, ...], ...]]
+
+
+def phrase_index(values: Iterable[str]) -> Phrases:
+    """Phrases (as word tuples) by their first word, longest first: one dict lookup per word."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in {tuple(normalize_term(str(v)).split()) for v in values}:
+        if phrase:
+            index.setdefault(phrase[0], []).append(phrase)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+
+
+def match_phrase(keys: Sequence[str], i: int, phrases: Phrases, strip: Callable[[str], str]) -> int:
+    """Length of the longest phrase of ``phrases`` at word ``i`` (its first word may carry a
+    clitic that ``strip`` removes); 0 when none."""
+    first = keys[i]
+    for head in (first, strip(first)):
+        for phrase in phrases.get(head, ()):
+            n = len(phrase)
+            if tuple(keys[i + 1 : i + n]) == phrase[1:]:
+                return n
+    return 0
+
+
+def _phrases(values: Iterable[str]) -> Phrases:
+    return phrase_index(values)
 
 
 def _set(values: Iterable[str]) -> frozenset[str]:
@@ -87,6 +112,7 @@ def role_words(lex: EventLexicon) -> RoleWords:
         recipient=_set(r["recipient_markers"]),
         segment=_phrases(r["segment_markers"]),
         response=_phrases(r["response_markers"]),
+        segment_heads=frozenset(_phrases(r["segment_markers"])) | frozenset(_phrases(r["response_markers"])),
         prepositions=_set(r["prepositions"]),
         demonstratives=_set(r["demonstratives"]),
         openers=_set(r["clause_openers"]),
@@ -121,7 +147,14 @@ class View:
         one that ends at the next clause punctuation, where the previous segment resumes."""
         ids: list[int] = []
         current, fresh, resume = 0, 0, None
+        heads = self.rw.segment_heads
         for i in range(len(self.keys)):
+            key = self.keys[i]
+            if key not in heads and _bare(key) not in heads:
+                if resume is not None and self.is_punct(i):
+                    current, resume = resume, None
+                ids.append(current)
+                continue
             if self.phrase_at(i, self.rw.response):
                 fresh += 1
                 resume, current = current, fresh
@@ -136,15 +169,9 @@ class View:
     def seg(self, i: int) -> int:
         return self.seg_ids[i]
 
-    def phrase_at(self, i: int, phrases: Sequence[tuple[str, ...]]) -> int:
-        """Length of the first phrase of ``phrases`` that starts at word ``i`` (0: none)."""
-        for phrase in phrases:
-            n = len(phrase)
-            if tuple(_bare(k) if j == 0 else k for j, k in enumerate(self.keys[i : i + n])) == phrase:
-                return n
-            if tuple(self.keys[i : i + n]) == phrase:
-                return n
-        return 0
+    def phrase_at(self, i: int, phrases: Phrases) -> int:
+        """Length of the phrase of ``phrases`` that starts at word ``i`` (0: none)."""
+        return match_phrase(self.keys, i, phrases, _bare)
 
     def segment(self, i: int) -> tuple[int, int]:
         """The contiguous words around word ``i`` that share its segment."""
