@@ -10,7 +10,7 @@ install:            ## install the package and its development tools
 
 up:                 ## start Kafka, Redis, Prometheus and the services locally, then replay the samples
 	$(RASAD) stack up
-	$(RASAD) replay deploy/samples/seed-articles.jsonl
+	$(RASAD) replay tests/data/articles/seed.jsonl
 	@echo "ingest API docs: http://127.0.0.1:28081/docs   alerts: http://127.0.0.1:28082/alerts"
 	@echo "results: rasad top --kind entity --window 1h   metrics: http://127.0.0.1:29090"
 

@@ -8,6 +8,7 @@ import faust
 import redis
 from prometheus_client import CollectorRegistry
 
+from rasad.alerting.watchlist import WatchlistFile
 from rasad.common.kafka.admin import ensure_topics
 from rasad.common.settings import ProcessorSettings
 from rasad.counting.redis_store import RedisCountStore
@@ -25,7 +26,7 @@ def build(settings: ProcessorSettings, registry: CollectorRegistry) -> faust.App
         extractor=extractor,
         stories=StoryStore(client, settings.key_prefix),
         counts=RedisCountStore(client, settings.key_prefix),
-        vocabulary=None,
+        vocabulary=WatchlistFile(settings.processor_watchlist) if settings.processor_watchlist else None,
         metrics=ProcessorMetrics(registry),
     )
     return create_app(processor, registry)

@@ -93,7 +93,11 @@ def create_app(processor: Processor, registry: CollectorRegistry) -> faust.App:
         ok, detail = processor.liveness.healthy(time.time(), processor.total_lag())
         return web.json({"status": "ok" if ok else "stalled", "detail": detail}, status=200 if ok else 503)
 
-    setup_prometheus_sensors(app, pattern="/faust/metrics", registry=registry)
+    # faust's own sensor names carry milliseconds and the app id; they are served apart
+    # so that /metrics keeps to base units and stable names.
+    setup_prometheus_sensors(
+        app, pattern="/faust/metrics", registry=CollectorRegistry(), name_prefix="rasad_processor_faust"
+    )
 
     @app.page("/metrics")
     async def metrics(web: Any, request: Any) -> Any:

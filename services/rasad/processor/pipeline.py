@@ -59,7 +59,7 @@ def fan_out(
             MENTIONS,
             fact.key,
             MentionRecord(
-                kind=fact.kind,  # type: ignore[arg-type]
+                kind=fact.kind,
                 key=fact.key,
                 name=fact.name,
                 count=max(1, counts.get((fact.kind, fact.key), 1)),

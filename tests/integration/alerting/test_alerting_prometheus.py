@@ -29,7 +29,7 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 PROMETHEUS_DIR = ROOT / "deploy" / "prometheus"
 DASHBOARDS = sorted((ROOT / "deploy" / "grafana" / "dashboards").glob("*.json"))
-SAMPLES = ROOT / "deploy" / "samples" / "seed-articles.jsonl"
+SAMPLES = ROOT / "tests" / "data" / "articles" / "seed.jsonl"
 #: Grafana's macros, as a short scrape interval makes them.
 MACROS = {"$__rate_interval": "1m", "$__interval": "5s", "$__range": "5m"}
 

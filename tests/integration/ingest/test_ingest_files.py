@@ -19,9 +19,9 @@ from rasad.ingest.articles import article_id
 
 pytestmark = pytest.mark.integration
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "articles"
 RAW = CORPUS / "raw"
-SEEDS = CORPUS / "seed-articles.jsonl"
+SEEDS = CORPUS / "seed.jsonl"
 ARABIC = "أعلنت وزارة الدفاع العراقية اليوم عن صفقة جديدة لشراء منظومات دفاع جوي من روسيا"
 
 

@@ -25,13 +25,11 @@ from rasad.ingest.service import build_app, open_ingestor
 
 pytestmark = pytest.mark.integration
 
-SEEDS = Path("/work/shared/corpus/seed-articles.jsonl")
-SAMPLES = Path(__file__).resolve().parents[3] / "deploy" / "samples" / "seed-articles.jsonl"
+SAMPLES = Path(__file__).resolve().parents[3] / "tests" / "data" / "articles" / "seed.jsonl"
 
 
 def seed_articles() -> list[dict[str, Any]]:
-    path = SAMPLES if SAMPLES.is_file() else SEEDS
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from rasad.common.topics import ARTICLES_RAW
 
 from ..conftest import StackEnv, free_port
 
-SAMPLES = Path(__file__).resolve().parents[3] / "deploy" / "samples" / "seed-articles.jsonl"
+SAMPLES = Path(__file__).resolve().parents[3] / "tests" / "data" / "articles" / "seed.jsonl"
 
 
 def produce(env: StackEnv, articles: list[RawArticle], raw_records: tuple[bytes, ...] = ()) -> None:

@@ -57,6 +57,16 @@ def snapshot(store: CountStore) -> dict[str, object]:
     return counts
 
 
+def differences(got: object, expected: object) -> dict[str, tuple[object, object]]:
+    if not isinstance(got, dict) or not isinstance(expected, dict):
+        return {"value": (got, expected)}
+    return {
+        k: (got.get(k), expected.get(k))
+        for k in sorted(set(got) | set(expected))
+        if got.get(k) != expected.get(k)
+    }
+
+
 def wait_for_articles(store: RedisCountStore, expected: int, timeout_s: float) -> int:
     now = time.time()
     deadline = time.monotonic() + timeout_s
@@ -80,14 +90,18 @@ def test_samples_and_a_copy_flow_through_and_count_once_per_story(
     enriched = [EnrichedArticle.model_validate(r) for r in stack_env.read_json(ARTICLES_ENRICHED, 6)]
     by_id = {e.id: e for e in enriched}
     assert set(by_id) == {a.id for a in [*articles, copy]}
-    assert by_id["seed-001-copy"].story_id == "seed-001"
-    assert by_id["seed-001-copy"].duplicate_of == "seed-001"
+    # The original and its copy share one story, opened by whichever was processed first
+    # (they sit on different partitions); the other one is its duplicate.
+    story = by_id["seed-001"].story_id
+    assert story in {"seed-001", "seed-001-copy"} and by_id["seed-001-copy"].story_id == story
+    assert {by_id["seed-001"].duplicate_of, by_id["seed-001-copy"].duplicate_of} == {None, story}
     for article in articles:
-        assert by_id[article.id].story_id == article.id and by_id[article.id].duplicate_of is None
+        if article.id != "seed-001":
+            assert by_id[article.id].story_id == article.id and by_id[article.id].duplicate_of is None
     assert any(e.entities for e in enriched) and any(e.weapons for e in enriched)
 
     letters = [DeadLetter.model_validate(r) for r in stack_env.read_json(DEADLETTER, 2)]
-    assert sorted(letter.payload for letter in letters) == ['{"id": "no-text"}', "not json at all"]
+    assert sorted(letter.payload for letter in letters) == sorted(['{"id": "no-text"}', "not json at all"])
     assert all(letter.stage == "validate" and letter.offset is not None for letter in letters)
     assert any("text" in letter.error for letter in letters)
 
@@ -107,7 +121,7 @@ def test_samples_and_a_copy_flow_through_and_count_once_per_story(
     client = redis.Redis.from_url(stack_env.endpoints.redis_url, decode_responses=True)
     live = RedisCountStore(client, stack_env.key_prefix)
     assert wait_for_articles(live, 6, 30) == 6
-    story_of = {a.id: a.id for a in articles} | {copy.id: "seed-001"}
+    story_of = {a.id: a.id for a in articles} | {"seed-001": story, copy.id: story}
     expected = snapshot(offline_store([*articles, copy], story_of))
     got = snapshot(live)
     assert got["totals"].articles == 6 and got["totals"].stories == 5  # type: ignore[attr-defined]
@@ -160,6 +174,7 @@ def test_sigkill_mid_stream_then_restart_leaves_counts_exact(
     expected = snapshot(offline_store(articles, {a.id: story_of[a.id] for a in articles}))
     got = snapshot(live)
     assert got["totals"] == expected["totals"]
-    assert got == expected
+    for name in expected:
+        assert got[name] == expected[name], f"{name}: {differences(got[name], expected[name])}"
     enriched_ids = {r["id"] for r in stack_env.read_json(ARTICLES_ENRICHED, len(articles), 60)}
     assert enriched_ids == {a.id for a in articles}

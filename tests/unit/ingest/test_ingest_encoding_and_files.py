@@ -14,7 +14,7 @@ from rasad.ingest.encoding import EncodingProblem, decode_bytes, looks_like_moji
 from rasad.ingest.files import FolderWatcher, expand_paths, read_file, title_of
 
 ARABIC = "أعلنت وزارة الدفاع العراقية اليوم عن صفقة جديدة لشراء منظومات دفاع جوي من روسيا"
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "articles"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1256"])
@@ -56,7 +56,7 @@ def test_title_on_first_line_when_it_reads_as_one() -> None:
 
 def test_corpus_txt_files_match_the_seed_records() -> None:
     seeds = [
-        json.loads(line) for line in (CORPUS / "seed-articles.jsonl").read_text(encoding="utf-8").splitlines()
+        json.loads(line) for line in (CORPUS / "seed.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     files = sorted((CORPUS / "raw").glob("*.txt"))
     assert len(files) == len(seeds) == 5

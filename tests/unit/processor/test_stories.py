@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rasad.processor.stories import BANDS, band_keys, shingles
 
-CORPUS = Path(__file__).resolve().parents[3] / "deploy" / "samples" / "seed-articles.jsonl"
+CORPUS = Path(__file__).resolve().parents[3] / "tests" / "data" / "articles" / "seed.jsonl"
 
 
 def seed_texts() -> list[str]:
