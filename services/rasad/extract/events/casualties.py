@@ -39,6 +39,7 @@ class CasualtyWords:
     singular: frozenset[str]
     dual: frozenset[str]
     heads: frozenset[str] = frozenset()  # first words of the killing and injury phrases
+    clitic_heads: frozenset[str] = frozenset()  # the same, with the clitics ``_strip`` removes
 
 
 @functools.cache
@@ -53,12 +54,18 @@ def casualty_words(lex: EventLexicon) -> CasualtyWords:
         vague=phrase_index(r["vague_quantities"]),
         singular=frozenset(normalize_term(v) for v in n["singular_persons"]),
         dual=frozenset(normalize_term(v) for v in n["dual_persons"]),
-        heads=frozenset(normalize_term(str(v)).split()[0] for v in r["kill_words"] + r["injure_words"]),
+        heads=(
+            heads := frozenset(normalize_term(str(v)).split()[0] for v in r["kill_words"] + r["injure_words"])
+        ),
+        clitic_heads=heads | frozenset(p + h for h in heads for p in _CLITICS if len(h) >= 3),
     )
 
 
+_CLITICS = ("وب", "ول", "و", "ف", "ب", "ل")
+
+
 def _strip(word: str) -> str:
-    for prefix in ("وب", "ول", "و", "ف", "ب", "ل"):
+    for prefix in _CLITICS:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             return word[len(prefix) :]
     return word
@@ -76,8 +83,9 @@ def casualties(lex: EventLexicon, keys: Sequence[str], person_words: frozenset[i
     """
     cw = casualty_words(lex)
     out: list[Casualty] = []
-    for i in range(len(keys)):
-        if keys[i] not in cw.heads and _strip(keys[i]) not in cw.heads and not keys[i][:1].isdigit():
+    heads = cw.clitic_heads
+    for i, key in enumerate(keys):
+        if key not in heads and not key[:1].isdigit():
             continue
         for kind, lead in (("killed", cw.kill), ("injured", cw.injure)):
             n = _starts(keys, i, lead)

@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Sentence", "Word", "line_breaks", "sentence", "sentences", "spans", "to_normalized"]
 
@@ -25,8 +26,7 @@ CLAUSE_PUNCT = frozenset(',;:"()[]{}')
 QUOTES = frozenset("\"'")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     start: int
     end: int
     text: str
@@ -97,10 +97,11 @@ def spans(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = 
 
 def sentence(text: str, start: int, end: int) -> Sentence | None:
     """The sentence ``text[start:end]`` split into words; None when it has no word."""
-    words = tuple(Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end))
-    if not any(not w.punct for w in words):
+    found = [(m.start(), m.group()) for m in _WORD.finditer(text, start, end)]
+    if not any(t[0].isalnum() or t[0] == "_" for _, t in found):
         return None
-    return Sentence(words[0].start, words[-1].end, words, tuple(w.start for w in words))
+    words = tuple([Word(a, a + len(t), t) for a, t in found])
+    return Sentence(words[0].start, words[-1].end, words, tuple([a for a, _ in found]))
 
 
 def sentences(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = ()) -> list[Sentence]:

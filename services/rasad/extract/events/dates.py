@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from rasad.extract.normalize import normalize_term
 
 from .lexicon import load
 
-__all__ = ["DateMention", "DatePatterns", "find_dates"]
+__all__ = ["DateMention", "DatePatterns", "find_dates", "find_dates_in_words"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class DatePatterns:
     months: Mapping[str, int]
     weekdays: Mapping[str, int]
     relative: Mapping[str, int]
+    first_words: frozenset[str] = frozenset()  # words a date mention can start with (or a digit)
 
     @classmethod
     def build(cls, data: Mapping[str, Any]) -> DatePatterns:
@@ -78,7 +79,16 @@ class DatePatterns:
         )
         words = [w for w in [*months, *weekdays, *relative, *vague] if w]
         cue = re.compile(r"\d|" + _alt(words))
-        return cls(pattern=pattern, cue=cue, months=months, weekdays=weekdays, relative=relative)
+        starts = [*words, *parts, "اليوم", "يوم", "last"]
+        first_words = frozenset(w.split()[0] for w in starts if w.split())
+        return cls(
+            pattern=pattern,
+            cue=cue,
+            months=months,
+            weekdays=weekdays,
+            relative=relative,
+            first_words=first_words,
+        )
 
 
 @functools.cache
@@ -155,4 +165,26 @@ def find_dates(text: str, start: int, end: int, published: date | None) -> list[
         return out
     for m in p.pattern.finditer(text, start, end):
         out.append(DateMention(m.start(), m.end(), _resolve(m, p, published)))
+    return out
+
+
+def find_dates_in_words(
+    text: str, words: Sequence[tuple[int, int, str]], end: int, published: date | None
+) -> list[DateMention]:
+    """The same mentions as :func:`find_dates` for a sentence already split into words (start,
+    end, text): the expression is tried only at words a date can start with, not at every
+    character."""
+    p = patterns()
+    out: list[DateMention] = []
+    taken = -1
+    first_words = p.first_words
+    for start, _, word in words:
+        if start < taken or not (word[0].isdigit() or word in first_words):
+            continue
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            continue
+        m = p.pattern.match(text, start, end)
+        if m is not None:
+            out.append(DateMention(m.start(), m.end(), _resolve(m, p, published)))
+            taken = m.end()
     return out

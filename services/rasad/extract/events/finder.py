@@ -17,7 +17,7 @@ from rasad.common.messages import Entity, Weapon
 from .casualties import casualties
 from .clauses import QUOTES, Sentence, line_breaks, spans, to_normalized
 from .clauses import sentence as make_sentence
-from .dates import DateMention, find_dates
+from .dates import DateMention, find_dates_in_words
 from .lexicon import EventLexicon, TermHit, Trigger
 from .modality import modality
 from .places import country_of
@@ -493,8 +493,7 @@ def candidates(
             rw,
             text,
         )
-        dates = find_dates(text, sentence.start, sentence.end, published)
-        found = _sentence(view, lex, hits, dates, english)
+        found = _sentence(view, lex, hits, english, published)
         for cand in found:
             cand.sentence = n
         out.extend(found)
@@ -502,10 +501,15 @@ def candidates(
 
 
 def _sentence(
-    view: View, lex: EventLexicon, hits: Sequence[Hit], dates: Sequence[DateMention], english: bool
+    view: View, lex: EventLexicon, hits: Sequence[Hit], english: bool, published: date | None
 ) -> list[Candidate]:
     groups, _ = _strike_groups(view, lex, hits)
     strikes = [_strike(view, lex, g, english) for g in groups]
+    others = _arms(view, lex, hits, english) + _cooperation(view, lex, hits)
+    if not strikes and not others:
+        return []
+    # Dates are read only for sentences that state an event.
+    dates = find_dates_in_words(view.sentence_text, view.words, view.sentence.end, published)
     _casualties(view, lex, strikes, groups)
     for g, c in zip(groups, strikes, strict=True):
         light = [j for j in range(max(0, g.main.first - 6), g.main.first) if _is_light(lex, view.keys[j])]
@@ -515,7 +519,6 @@ def _sentence(
         owned = [d for d in dates if _owner(view, strikes, d) is cand]
         lo, hi = view.segment(cand.anchor)
         _, cand.date = _nearest_date(view, owned, cand.anchor, lo, hi)
-    others = _arms(view, lex, hits, english) + _cooperation(view, lex, hits)
     for cand in others:
         lo, hi = view.segment(cand.anchor)
         _, cand.date = _nearest_date(view, dates, cand.anchor, lo, hi)

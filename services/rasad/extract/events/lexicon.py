@@ -159,6 +159,7 @@ class EventLexicon:
     codes: Mapping[str, Mapping[str, Codes]]
     cues: Mapping[str, Cue]  # term → cue (terms may be several words)
     cue_max_words: int
+    cue_heads: Mapping[str, tuple[tuple[str, ...], ...]]  # first word → cue phrases, longest first
     barriers: frozenset[str]
     numbers: Mapping[str, Any]
     calendar: Mapping[str, Any]
@@ -244,6 +245,15 @@ def _codes(data: Mapping[str, Any]) -> dict[str, dict[str, Codes]]:
     }
 
 
+def _heads(terms: Iterable[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for term in terms:
+        words = tuple(term.split())
+        if words:
+            index.setdefault(words[0], []).append(words)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+
+
 @functools.cache
 def load() -> EventLexicon:
     """The lexicon, built once per process."""
@@ -266,6 +276,7 @@ def load() -> EventLexicon:
         codes=_codes(triggers_data),
         cues=cues,
         cue_max_words=max((len(t.split()) for t in cues), default=1),
+        cue_heads=_heads(cues),
         barriers=frozenset(_terms(modality["barriers"])),
         numbers=_read("numbers"),
         calendar=_read("calendar"),

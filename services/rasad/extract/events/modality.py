@@ -55,10 +55,24 @@ def _negated(lex: EventLexicon, words: Sequence[Word], pos: int) -> bool:
 
 
 def _cue_at(lex: EventLexicon, words: Sequence[Word], j: int, i: int) -> str | None:
-    for n in range(min(lex.cue_max_words, i - j), 0, -1):
-        phrase = " ".join(w.text for w in words[j : j + n])
-        cue = lex.cues.get(phrase) or (lex.cues.get(_bare(phrase)) if n == 1 else None)
-        if cue is not None:
-            distance = i - (j + n - 1)
-            return cue.cls if distance <= cue.window else None
-    return None
+    text = words[j].text
+    phrases = lex.cue_heads.get(text)
+    if phrases is None:
+        bare = _bare(text)
+        cue = lex.cues.get(bare) if bare is not text else None
+        if cue is None:
+            return None
+        return cue.cls if i - j <= cue.window else None
+    limit = i - j
+    for phrase in phrases:  # longest first
+        n = len(phrase)
+        if n > limit:
+            continue
+        if n == 1 or all(words[j + k].text == phrase[k] for k in range(1, n)):
+            cue = lex.cues[" ".join(phrase)]
+            return cue.cls if i - (j + n - 1) <= cue.window else None
+    bare = _bare(text)
+    cue = lex.cues.get(bare) if bare is not text else None
+    if cue is None:
+        return None
+    return cue.cls if i - j <= cue.window else None

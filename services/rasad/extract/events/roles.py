@@ -63,6 +63,7 @@ class RoleWords:
     segment: Phrases
     response: Phrases
     segment_heads: frozenset[str]
+    segment_words: frozenset[str]  # segment heads with and without a conjunction
     prepositions: frozenset[str]
     demonstratives: frozenset[str]
     openers: frozenset[str]
@@ -112,7 +113,10 @@ def role_words(lex: EventLexicon) -> RoleWords:
         recipient=_set(r["recipient_markers"]),
         segment=_phrases(r["segment_markers"]),
         response=_phrases(r["response_markers"]),
-        segment_heads=frozenset(_phrases(r["segment_markers"])) | frozenset(_phrases(r["response_markers"])),
+        segment_heads=(
+            heads := frozenset(_phrases(r["segment_markers"])) | frozenset(_phrases(r["response_markers"]))
+        ),
+        segment_words=heads | frozenset(c + h for h in heads for c in "وف" if len(h) >= 3),
         prepositions=_set(r["prepositions"]),
         demonstratives=_set(r["demonstratives"]),
         openers=_set(r["clause_openers"]),
@@ -145,13 +149,15 @@ class View:
     def _segments(self) -> list[int]:
         """A segment id per word: a segment marker opens a new segment; a response phrase opens
         one that ends at the next clause punctuation, where the previous segment resumes."""
+        heads = self.rw.segment_words
+        if heads.isdisjoint(self.keys):
+            return [0] * len(self.keys)
         ids: list[int] = []
-        current, fresh, resume = 0, 0, None
-        heads = self.rw.segment_heads
-        for i in range(len(self.keys)):
-            key = self.keys[i]
-            if key not in heads and _bare(key) not in heads:
-                if resume is not None and self.is_punct(i):
+        current, fresh = 0, 0
+        resume: int | None = None
+        for i, key in enumerate(self.keys):
+            if key not in heads:
+                if resume is not None and key in CLAUSE_PUNCT:
                     current, resume = resume, None
                 ids.append(current)
                 continue
