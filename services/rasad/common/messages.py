@@ -109,8 +109,19 @@ class Event(Message):
     target: Ref | None = Field(default=None, description="Target (strike) or recipient (arms_transfer).")
     location: PlaceRef | None = None
     date: dt.date | None = None
-    killed: Annotated[int, Field(ge=0)] | None = None
-    injured: Annotated[int, Field(ge=0)] | None = None
+    killed: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="Killed; the lower bound when the article gives a range."
+    )
+    injured: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="Injured; the lower bound when the article gives a range."
+    )
+    killed_max: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        description="Upper bound of a killed range (العشرات, dozens); null when exact or unknown.",
+    )
+    injured_max: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="Upper bound of an injured range; null when exact or unknown."
+    )
     weapon: Ref | None = None
     status: ArmsStatus | None = None
     codes: EventCodes = Field(default_factory=EventCodes)

@@ -180,3 +180,21 @@ def test_boilerplate_outside_body_is_ignored() -> None:
         text, normalize(text), entities, weapons, body_spans=[(0, len(body))], lang="ar", published_at=None
     )
     assert all(span.end <= len(body) for e in found for span in e.evidence)
+
+
+def test_ranges_fill_upper_bounds_and_exact_counts_leave_them_null() -> None:
+    text = "شنت الولايات المتحدة غارة جوية على مواقع في العراق أسفرت عن مقتل العشرات وإصابة 12 آخرين."
+    e = only(events(text), "strike")
+    assert (e.killed, e.killed_max) == (20, 99)
+    assert (e.injured, e.injured_max) == (12, None)
+
+
+def test_threat_clause_next_to_a_reported_attack_is_not_its_evidence() -> None:
+    text = (
+        "واتهمت الولايات المتحدة إيران بالوقوف وراء الهجوم على قاعدة عسكرية في الأردن، "
+        "وأكدت أنها سترد بضربات في الوقت والمكان المناسبين."
+    )
+    e = only(events(text), "strike")
+    assert e.location is not None and e.location.id == "Q810"
+    assert all("سترد" not in span.text and "الأردن" in span.text for span in e.evidence)
+    assert all(text[span.start : span.end] == span.text for span in e.evidence)

@@ -46,6 +46,8 @@ class GoldEvent:
     date: object = _UNSCORED  # a date, None, or _UNSCORED
     killed: int | None = None
     injured: int | None = None
+    killed_max: int | None = None
+    injured_max: int | None = None
     status: str | None = None
     optional: bool = False
 
@@ -124,6 +126,8 @@ def _gold_event(raw: Mapping[str, Any]) -> GoldEvent:
         date=day,
         killed=raw.get("killed"),
         injured=raw.get("injured"),
+        killed_max=raw.get("killed_max"),
+        injured_max=raw.get("injured_max"),
         status=raw.get("status"),
         optional=bool(raw.get("optional", False)),
     )
@@ -217,6 +221,8 @@ def score(predicted: Mapping[str, Sequence[Event]], gold: Mapping[str, Gold]) ->
             s.errors.append(
                 f"{article}: spurious {e.type} {who} ({e.evidence[0].text[:60] if e.evidence else ''})"
             )
+            # A strike's evidence is the clause that states it: a modal clause of the same
+            # sentence next to a reported attack is not part of that attack's evidence.
             if e.type == "strike" and any(n in ev.text for n in g.non_events for ev in e.evidence):
                 s.modal_strikes += 1
     return s
@@ -227,7 +233,12 @@ def _count_match(s: Scores, e: Event, ge: GoldEvent) -> None:
     if ge.type == "strike":
         s.strike_tp += 1
         s.casualties_scored += 1
-        s.casualties_exact += e.killed == ge.killed and e.injured == ge.injured
+        s.casualties_exact += (e.killed, e.injured, e.killed_max, e.injured_max) == (
+            ge.killed,
+            ge.injured,
+            ge.killed_max,
+            ge.injured_max,
+        )
     if ge.date is not _UNSCORED:
         s.dates_scored += 1
         s.dates_right += e.date == ge.date

@@ -73,6 +73,7 @@ class Candidate:
     killed: int | None = None
     killed_high: int | None = None
     injured: int | None = None
+    injured_high: int | None = None
     status: str | None = None
     persons: set[str] = field(default_factory=set)
     definite: bool = False
@@ -212,7 +213,9 @@ def _strike_groups(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> tuple[
 def _strike(view: View, lex: EventLexicon, group: _Group, english: bool) -> Candidate:
     main = group.main
     lo, hi = view.segment(main.first)
-    cand = Candidate("strike", None, 0, (view.sentence.start, view.sentence.end), definite=main.definite)
+    words = [h.first for h in group.hits + group.kills] + [h.last for h in group.hits + group.kills]
+    span = view.clause(min(words), max(words))
+    cand = Candidate("strike", None, 0, span, definite=main.definite)
     cand.attacker = _strike_attacker(view, lex, group, lo, hi, english)
     _strike_target(view, group, cand, hi)
     exclude = {a.id for a in (cand.attacker, cand.target) if a is not None and a.type != "PLACE"}
@@ -340,8 +343,9 @@ def _casualties(view: View, lex: EventLexicon, cands: Sequence[Candidate], group
         if c.kind == "killed" and cand.killed is None:
             cand.killed = c.count.low
             cand.killed_high = None if c.count.exact else c.count.high
-        elif c.kind == "injured" and cand.injured is None and c.count.exact:
+        elif c.kind == "injured" and cand.injured is None:
             cand.injured = c.count.low
+            cand.injured_high = None if c.count.exact else c.count.high
 
 
 def _arms(view: View, lex: EventLexicon, hits: Sequence[Hit], english: bool) -> list[Candidate]:

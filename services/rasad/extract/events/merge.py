@@ -235,6 +235,8 @@ def to_event(
     key = event_key(first.type, _country(attacker), target_key, place_key, day, extra)
     killed = e.value("killed")
     injured = e.value("injured")
+    killed_max = _upper(e, "killed")
+    injured_max = _upper(e, "injured")
     return Event(
         event_key=key,
         type=first.type,
@@ -245,12 +247,23 @@ def to_event(
         date=day,
         killed=killed if isinstance(killed, int) else None,
         injured=injured if isinstance(injured, int) else None,
+        killed_max=killed_max,
+        injured_max=injured_max,
         weapon=_ref(weapon_actor),
         status=status if isinstance(status, str) else None,
         codes=EventCodes(cameo=codes.cameo, acled=codes.acled),
         confidence=_confidence(e),
         evidence=list(evidence),
     )
+
+
+def _upper(e: _Event, name: str) -> int | None:
+    """The upper bound of the count ``name`` when the part that gave the count read a range."""
+    for part in e.parts:
+        if getattr(part, name) is not None:
+            high = getattr(part, f"{name}_high")
+            return high if isinstance(high, int) else None
+    return None
 
 
 def _confidence(e: _Event) -> float:

@@ -34,6 +34,8 @@ _RELATIVES = frozenset({"التي", "الذي", "اللذين", "اللتين", 
 _FILLERS_RE = re.compile(
     r"^(?:و|ف)?(?:ب|ل)?(?:ال)?(?:طاير|مسير|جوي|صاروخي|حربي|مدفعي|بدون|طيار|بالستي|باليستي)"
 )
+_CLAUSE_CONJUNCTIONS = frozenset({"فيما", "بينما", "while", "whereas"})
+_COMMAS = frozenset({"،", ","})
 _ENGLISH_FILLERS = frozenset({"air", "drone", "missile", "rocket", "artillery", "military"})
 
 
@@ -171,6 +173,31 @@ class View:
                 current, resume = resume, None
             ids.append(current)
         return ids
+
+    def clause_opens(self, k: int) -> bool:
+        """Word ``k`` opens a coordinated clause: ``، وأكدت``, ``فيما``, ``, while``."""
+        key = self.keys[k]
+        if key in _CLAUSE_CONJUNCTIONS:
+            return True
+        return (
+            k > 0
+            and self.keys[k - 1] in _COMMAS
+            and len(key) > 3
+            and key[0] in "وف"
+            and key not in _CLAUSE_CONJUNCTIONS
+        )
+
+    def clause(self, first: int, last: int) -> tuple[int, int]:
+        """Normalized span of the coordinated clause that holds words ``first`` to ``last``."""
+        lo = first
+        while lo > 0 and not self.clause_opens(lo):
+            lo -= 1
+        hi = last + 1
+        while hi < len(self.keys) and not self.clause_opens(hi):
+            hi += 1
+        while hi - 1 > lo and self.keys[hi - 1] in _COMMAS:
+            hi -= 1
+        return self.words[lo].start, self.words[hi - 1].end
 
     def seg(self, i: int) -> int:
         return self.seg_ids[i]
