@@ -71,11 +71,20 @@ def test_sample_articles_thresholds() -> None:
     assert s.events[2] >= 0.75
     assert s.casualty_accuracy >= 0.90
     assert s.date_accuracy >= 0.90
-    assert s.modal_strikes <= 1
+    assert s.modal_strikes == 0
 
 
 def test_heldout_thresholds() -> None:
     s, n = evaluate_file(_gold("heldout"))
     assert n >= 10
     assert s.strikes[2] >= 0.40
+    assert s.modal_strikes == 0
+
+
+def test_second_heldout_thresholds() -> None:
+    # Locks in what the untuned second held-out set reached when it was first scored.
+    s, n = evaluate_file(_gold("heldout2"))
+    assert n >= 12
+    assert s.strikes[2] >= 0.58
+    assert s.events[2] >= 0.57
     assert s.modal_strikes == 0
