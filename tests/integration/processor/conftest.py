@@ -62,41 +62,58 @@ class Worker:
                 self.kill()
 
 
+def _start(module: str, port_variable: str, env: dict[str, str], log: Path) -> Worker:
+    port = free_port()
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", module],
+            env={**env, port_variable: str(port)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    worker = Worker(process, port, log)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{module} exited: {log.read_text(errors='replace')[-3000:]}")
+        try:
+            if worker.healthz().status_code == 200:
+                return worker
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    worker.stop()
+    raise AssertionError(f"{module} not healthy in 90 s: {log.read_text(errors='replace')[-3000:]}")
+
+
 @pytest.fixture
 def start_worker(stack_env: StackEnv, tmp_path: Path) -> Iterator[Callable[[], Worker]]:
     """Start processor workers in the test's consumer group; stopped after the test."""
     workers: list[Worker] = []
+    env = {
+        **os.environ,
+        **stack_env.env(),
+        "RASAD_PROCESSOR_APP_ID": stack_env.group_id,
+        "RASAD_LOG_LEVEL": "WARNING",
+    }
 
     def start() -> Worker:
-        port = free_port()
-        env = {
-            **os.environ,
-            **stack_env.env(),
-            "RASAD_PROCESSOR_APP_ID": stack_env.group_id,
-            "RASAD_PROCESSOR_PORT": str(port),
-            "RASAD_LOG_LEVEL": "WARNING",
-        }
         log = tmp_path / f"worker-{len(workers)}.log"
-        with open(log, "wb") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "rasad.processor"], env=env, stdout=out, stderr=subprocess.STDOUT
-            )
-        worker = Worker(process, port, log)
-        workers.append(worker)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert process.poll() is None, f"worker exited: {log.read_text(errors='replace')[-3000:]}"
-            try:
-                if worker.healthz().status_code == 200:
-                    return worker
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        raise AssertionError(f"worker not healthy in 90 s: {log.read_text(errors='replace')[-3000:]}")
+        workers.append(_start("rasad.processor", "RASAD_PROCESSOR_PORT", env, log))
+        return workers[-1]
 
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def ingest_service(stack_env: StackEnv, tmp_path: Path) -> Iterator[Worker]:
+    """The ingest HTTP API as a process on the test's topics (local mode: no token)."""
+    env = {**os.environ, **stack_env.env(), "RASAD_LOG_LEVEL": "WARNING"}
+    service = _start("rasad.ingest", "RASAD_INGEST_PORT", env, tmp_path / "ingest.log")
+    yield service
+    service.stop()
 
 
 def sample_articles(now: datetime | None = None) -> list[RawArticle]:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 import redis
 
@@ -79,12 +80,21 @@ def wait_for_articles(store: RedisCountStore, expected: int, timeout_s: float) -
     return counted
 
 
+def post(service: Worker, article: RawArticle) -> dict[str, str]:
+    body = article.model_dump(mode="json", exclude={"schema_version", "ingested_at"}, exclude_none=True)
+    response = httpx.post(f"http://127.0.0.1:{service.port}/v1/articles", json=body, timeout=30)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
 def test_samples_and_a_copy_flow_through_and_count_once_per_story(
-    stack_env: StackEnv, start_worker: Callable[[], Worker]
+    stack_env: StackEnv, start_worker: Callable[[], Worker], ingest_service: Worker
 ) -> None:
     articles = sample_articles()
     copy = edited_copy(articles[1], "seed-001-copy", "another-source")
-    produce(stack_env, [*articles, copy], raw_records=(b"not json at all", b'{"id": "no-text"}'))
+    assert [post(ingest_service, a)["status"] for a in [*articles, copy]] == ["new"] * 6
+    assert post(ingest_service, copy)["status"] == "seen"
+    produce(stack_env, [], raw_records=(b"not json at all", b'{"id": "no-text"}'))
     worker = start_worker()
 
     enriched = [EnrichedArticle.model_validate(r) for r in stack_env.read_json(ARTICLES_ENRICHED, 6)]
@@ -178,3 +188,31 @@ def test_sigkill_mid_stream_then_restart_leaves_counts_exact(
         assert got[name] == expected[name], f"{name}: {differences(got[name], expected[name])}"
     enriched_ids = {r["id"] for r in stack_env.read_json(ARTICLES_ENRICHED, len(articles), 60)}
     assert enriched_ids == {a.id for a in articles}
+
+
+def test_two_workers_share_the_partitions_and_count_exactly(
+    stack_env: StackEnv, start_worker: Callable[[], Worker]
+) -> None:
+    articles, story_of = varied_articles(600)
+    workers = [start_worker(), start_worker()]
+    produce(stack_env, articles)
+    client = redis.Redis.from_url(stack_env.endpoints.redis_url, decode_responses=True)
+    live = RedisCountStore(client, stack_env.key_prefix)
+    assert wait_for_articles(live, len(articles), 180) == len(articles)
+    time.sleep(2)
+
+    expected = snapshot(offline_store(articles, story_of))
+    got = snapshot(live)
+    for name in expected:
+        assert got[name] == expected[name], f"{name}: {differences(got[name], expected[name])}"
+    handled = [processed_by(worker) for worker in workers]
+    assert all(n > 0 for n in handled), f"each worker must own partitions: {handled}"
+    assert sum(handled) >= len(articles)
+
+
+def processed_by(worker: Worker) -> float:
+    total = 0.0
+    for line in worker.metrics().splitlines():
+        if line.startswith("rasad_processor_articles_total{") and 'outcome="counted"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
