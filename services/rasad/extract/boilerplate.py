@@ -19,10 +19,12 @@ from collections.abc import Sequence
 
 __all__ = ["body_spans", "lines"]
 
-_TIMESTAMP = re.compile(r"\d{1,2}:\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\b(?:19|20)\d{2}\b")
+# Every alternative starts with a digit: the look-ahead lets the scan skip other characters fast.
+_TIMESTAMP = re.compile(r"(?=\d)(?:\d{1,2}:\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\b(?:19|20)\d{2}\b)")
 _CRUMBS = re.compile(r"\s[>|»›]\s.*\s[>|»›]\s|^\s*(?:home|الرئيسية)\s*[>|»›]", re.IGNORECASE)
 _SENTENCE = re.compile(r"[.،,:؛;!?؟\"“”«»]")
 _WORD = re.compile(r"\w+")
+_THREE_WORDS = re.compile(r"\w\W+\w+\W+\w")
 MIN_PARAGRAPH_WORDS = 8
 MAX_MARKED_LINE_WORDS = 12
 
@@ -41,13 +43,14 @@ def lines(text: str) -> list[tuple[int, int]]:
 
 
 def _furniture(line: str, words: int, *, before_body: bool) -> bool:
+    """``words`` is the line's word count, or ``MIN_PARAGRAPH_WORDS`` when it has more."""
     if words == 0:
         return True
     if (">" in line or "|" in line or "»" in line or "›" in line) and _CRUMBS.search(line):
         return True
     if ":" in line or "/" in line:
         stamps = len(_TIMESTAMP.findall(line))
-        if stamps >= 3 and words < 40 * stamps:
+        if stamps >= 3 and len(line.split()) < 40 * stamps:
             return True
     return before_body and words < MIN_PARAGRAPH_WORDS and not _SENTENCE.search(line)
 
@@ -59,7 +62,7 @@ def body_spans(text: str, tail_starts: Sequence[int], line_marks: Sequence[int])
     for pos in sorted(tail_starts):
         line_start = text.rfind("\n", 0, pos) + 1
         head = text[line_start:pos]
-        if len(_WORD.findall(head)) < 3 or not _SENTENCE.search(head):
+        if _THREE_WORDS.search(head) is None or not _SENTENCE.search(head):
             end_of_body = line_start
             break
     marked = set()
@@ -74,7 +77,7 @@ def body_spans(text: str, tail_starts: Sequence[int], line_marks: Sequence[int])
         if start in marked:
             continue
         line = text[start:end]
-        words = len(line.split())
+        words = min(len(line.split(None, MIN_PARAGRAPH_WORDS)), MIN_PARAGRAPH_WORDS)
         if _furniture(line, words, before_body=before_body):
             continue
         before_body = before_body and words < MIN_PARAGRAPH_WORDS

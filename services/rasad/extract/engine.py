@@ -20,13 +20,17 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
+
+import numpy as np
+from pydantic import TypeAdapter
 
 from rasad.common.messages import Entity, Event, Extraction, Span, Weapon
 from rasad.extract import gazetteer as gazetteer_module
 from rasad.extract import lexicon as lexicon_module
 from rasad.extract.boilerplate import body_spans
 from rasad.extract.gazetteer import Gazetteer, Record
-from rasad.extract.matcher import Automaton, Hit, Kind, build, key_text, match_key
+from rasad.extract.matcher import Automaton, Hit, build, key_text, match_key
 from rasad.extract.normalize import Normalized, normalize
 from rasad.extract.people import NameFinder, Person, person_id
 
@@ -34,15 +38,12 @@ __all__ = ["EXTRACTOR_VERSION", "Engine", "engine", "extract"]
 
 EXTRACTOR_VERSION = "rasad-extract/1.0"
 
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
-_LATIN_LETTERS = re.compile(r"[A-Za-z]")
 _PREVIOUS_WORD = re.compile(r"(\w+)\W{0,3}$")
 _LOCATIVE_CLITIC = ("ب", "وب", "فب")
 _SURNAME_CLITICS = ("", "و", "ف", "ب", "ل")
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """A resolved mention: normalized span, and what it is."""
 
     start: int
@@ -63,18 +64,22 @@ class Engine:
     locative: frozenset[str]
     locative_clitics: frozenset[str]
     countries: dict[str, str | None]
+    facts: tuple[RecordFacts, ...]
 
     @classmethod
     def build(cls) -> Engine:
         gazetteer = gazetteer_module.load()
         lexicon = lexicon_module.load()
+        automaton = build(gazetteer, lexicon)
+        countries = {r.id: gazetteer.country_of(r.id) for r in gazetteer}
         return cls(
             gazetteer=gazetteer,
-            automaton=build(gazetteer, lexicon),
+            automaton=automaton,
             names=NameFinder.build(lexicon),
             locative=frozenset(match_key(w) for w in lexicon.locative),
             locative_clitics=frozenset(match_key(w) for w in lexicon.locative_clitics),
-            countries={r.id: gazetteer.country_of(r.id) for r in gazetteer},
+            countries=countries,
+            facts=tuple(_facts(r, gazetteer, countries) for r in automaton.records),
         )
 
     # -- the pass -------------------------------------------------------------------------
@@ -83,31 +88,28 @@ class Engine:
         normalized = normalize(text)
         keys = key_text(normalized.text)
         index = normalized.index
-        hits = [h for h in self.automaton.hits(keys) if h.target.case is None or _case_ok(text, index, h)]
-        tails = [index[h.start] for h in hits if h.target.kind == Kind.TAIL]
-        line_marks = [index[h.start] for h in hits if h.target.kind == Kind.LINE]
+        scan = self.automaton.scan(keys)
+        gazetteer_hits = [h for h in scan.gazetteer if h.target.case is None or _case_ok(text, index, h)]
+        word_hits = scan.words
+        tails = [index[h.start] for h in scan.tails]
+        line_marks = [index[h.start] for h in scan.lines]
         body = body_spans(text, tails, line_marks)
-        selected = _select(hits)
+        selected = _select(gazetteer_hits, len(keys))
         resolved = self._resolve(keys, selected)
-        people = self._people(keys, text, index, hits, selected)
+        people = self._people(keys, text, index, word_hits, selected)
         mentions = [m for m in resolved + people if _inside(body, index[m.start])]
         return Analysis(text, normalized, body, mentions)
 
-    def _resolve(self, keys: str, selected: list[list[Hit]]) -> list[Mention]:
-        records = self.automaton.records
-        countries = self.countries
-        sure_countries = {
-            countries[records[group[0].target.record].id] for group in selected if len(group) == 1
-        }
+    def _resolve(self, keys: str, selected: list[tuple[int, list[Hit]]]) -> list[Mention]:
+        facts = self.facts
+        sure_countries = {facts[group[0].target.record].country for _, group in selected if len(group) == 1}
         mentions: list[Mention] = []
-        for group in selected:
-            hit = _choose(group, records, countries, sure_countries)
-            record = records[hit.target.record]
-            start = _span_start(hit)
-            if record.capital_of and not self._locative(keys, hit):
-                record = self.gazetteer.by_id[record.capital_of]
-            kind = "weapon" if record.type == "WEAPON" else "entity"
-            mentions.append(Mention(start, hit.end, kind, record.id, record, record.name))
+        for start, group in selected:
+            hit = group[0] if len(group) == 1 else _choose(group, facts, sure_countries)
+            fact = facts[hit.target.record]
+            if fact.capital is not None and not self._locative(keys, hit):
+                fact = fact.capital
+            mentions.append(Mention(start, hit.end, fact.kind, fact.record.id, fact.record, fact.record.name))
         return mentions
 
     def _locative(self, keys: str, hit: Hit) -> bool:
@@ -119,20 +121,27 @@ class Engine:
         return word is not None and word.group(1) in self.locative
 
     def _people(
-        self, keys: str, text: str, index: Sequence[int], hits: list[Hit], selected: list[list[Hit]]
+        self,
+        keys: str,
+        text: str,
+        index: Sequence[int],
+        word_hits: list[Hit],
+        selected: list[tuple[int, list[Hit]]],
     ) -> list[Mention]:
-        records = self.automaton.records
-        entities = [group[0] for group in selected]
+        if not word_hits:
+            return []
+        facts = self.facts
+        entities = [group[0] for _, group in selected]
         spans = [(h.start - len(h.prefix), h.end) for h in entities]
         known = frozenset(
-            start
-            for (start, _), h in zip(spans, entities, strict=True)
-            if records[h.target.record].type == "PERSON"
+            start for (start, _), h in zip(spans, entities, strict=True) if facts[h.target.record].person
         )
-        found = self.names.find(keys, text, index, hits, spans, known)
+        found = self.names.find(keys, text, index, word_hits, spans, known)
         if not found:
             return []
-        taken = [(_span_start(h), h.end) for h in entities] + [(p.start, p.end) for p in found]
+        taken = _Taken(
+            [(start, group[0].end) for start, group in selected] + [(p.start, p.end) for p in found]
+        )
         full = {p.key.split(" ")[-1]: p.key for p in found if " " in p.key}
         mentions = [
             Mention(p.start, p.end, "entity", person_id(full.get(p.key, p.key)), None, full.get(p.key, p.key))
@@ -141,6 +150,27 @@ class Engine:
         for person in {p.key: p for p in found}.values():
             mentions.extend(_surname_mentions(keys, person, taken))
         return mentions
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What the engine needs of a record at each match, computed once: the record, its mention
+    kind, its country, whether it is a person, and the facts of the country its capital stands
+    for."""
+
+    record: Record
+    kind: str
+    country: str | None
+    person: bool
+    capital: RecordFacts | None
+
+
+def _facts(record: Record, gazetteer: Gazetteer, countries: dict[str, str | None]) -> RecordFacts:
+    capital = None
+    if record.capital_of:
+        capital = _facts(gazetteer.by_id[record.capital_of], gazetteer, countries)
+    kind = "weapon" if record.type == "WEAPON" else "entity"
+    return RecordFacts(record, kind, countries[record.id], record.type == "PERSON", capital)
 
 
 @dataclass(frozen=True)
@@ -153,49 +183,78 @@ class Analysis:
     mentions: list[Mention]
 
     def spans(self, mentions: Sequence[Mention]) -> list[Span]:
-        out: list[Span] = []
-        for mention in sorted(mentions, key=lambda m: m.start):
-            start, end = self.normalized.to_original(mention.start, mention.end)
-            end = _trim(self.text, start, end)
+        """The original spans of ``mentions`` (in text order), trimmed of trailing punctuation."""
+        return [Span(**span) for span in self._spans(mentions)]
+
+    def _spans(self, mentions: Sequence[Mention]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        text = self.text
+        index = self.normalized.index
+        for mention in sorted(mentions, key=_start_of):
+            if mention.start >= mention.end:
+                continue
+            start, end = index[mention.start], index[mention.end]
+            while end > start and not text[end - 1].isalnum():
+                end -= 1
             if end > start:
-                out.append(Span(text=self.text[start:end], start=start, end=end))
+                out.append({"text": text[start:end], "start": start, "end": end})
         return out
 
     def entities(self) -> list[Entity]:
-        out: list[Entity] = []
+        """The entities, validated in one call from plain data."""
+        out: list[dict[str, Any]] = []
         for key, group in _grouped(self.mentions, "entity").items():
             record = group[0].record
-            spans = self.spans(group)
+            spans = self._spans(group)
             if not spans:
                 continue
             if record is None:
-                out.append(Entity(id=key, name=_person_name(spans), type="PERSON", mentions=spans))
+                name = max(spans, key=_name_rank)["text"]
+                out.append({"id": key, "name": name, "type": "PERSON", "mentions": spans})
             else:
-                entity_type = record.entity_type or "ORG"
                 out.append(
-                    Entity(
-                        id=key, name=record.name, type=entity_type, wikidata=record.wikidata, mentions=spans
-                    )
+                    {
+                        "id": key,
+                        "name": record.name,
+                        "type": record.entity_type or "ORG",
+                        "wikidata": record.wikidata,
+                        "mentions": spans,
+                    }
                 )
-        return out
+        return _ENTITIES.validate_python(out)
 
     def weapons(self) -> list[Weapon]:
-        out: list[Weapon] = []
+        """The weapon systems, validated in one call from plain data."""
+        out: list[dict[str, Any]] = []
         for key, group in _grouped(self.mentions, "weapon").items():
             record = group[0].record
-            spans = self.spans(group)
-            if record is None or record.category is None or not spans:
+            if record is None or record.category is None:
                 continue
-            out.append(
-                Weapon(
-                    id=key,
-                    name=record.name,
-                    category=record.category,
-                    wikidata=record.wikidata,
-                    mentions=spans,
+            spans = self._spans(group)
+            if spans:
+                out.append(
+                    {
+                        "id": key,
+                        "name": record.name,
+                        "category": record.category,
+                        "wikidata": record.wikidata,
+                        "mentions": spans,
+                    }
                 )
-            )
-        return out
+        return _WEAPONS.validate_python(out)
+
+
+_ENTITIES = TypeAdapter(list[Entity])
+_WEAPONS = TypeAdapter(list[Weapon])
+
+
+def _name_rank(span: dict[str, Any]) -> tuple[int, int]:
+    """Longest name in words, the earliest among equals."""
+    return len(span["text"].split()), -span["start"]
+
+
+def _start_of(mention: Mention) -> int:
+    return mention.start
 
 
 def _grouped(mentions: Sequence[Mention], kind: str) -> dict[str, list[Mention]]:
@@ -206,16 +265,6 @@ def _grouped(mentions: Sequence[Mention], kind: str) -> dict[str, list[Mention]]
     return groups
 
 
-def _person_name(spans: Sequence[Span]) -> str:
-    return max(spans, key=lambda s: (len(s.text.split()), -s.start)).text
-
-
-def _trim(text: str, start: int, end: int) -> int:
-    while end > start and not text[end - 1].isalnum():
-        end -= 1
-    return end
-
-
 def _span_start(hit: Hit) -> int:
     """Where the name starts: after the proclitics, keeping the article of an article key."""
     if hit.prefix.endswith("ال"):
@@ -223,35 +272,33 @@ def _span_start(hit: Hit) -> int:
     return hit.start
 
 
-def _select(hits: Sequence[Hit]) -> list[list[Hit]]:
-    """Gazetteer hits, longest first, without overlaps; hits on the same span stay together."""
+def _select(hits: Sequence[Hit], length: int) -> list[tuple[int, list[Hit]]]:
+    """Gazetteer hits of a text of ``length`` characters, longest first, without overlaps;
+    hits on the same span stay together. Each group comes with where its name starts
+    (:func:`_span_start`), in text order."""
     spans: dict[tuple[int, int], list[Hit]] = {}
     for hit in hits:
-        if hit.target.kind in (Kind.RECORD, Kind.DEMONYM):
-            spans.setdefault((_span_start(hit), hit.end), []).append(hit)
-    order = sorted(spans, key=lambda s: (s[0] - s[1], s[0]))
-    taken: list[tuple[int, int]] = []
+        start = hit.start - 2 if hit.prefix.endswith("ال") else hit.start
+        group = spans.get((start, hit.end))
+        if group is None:
+            spans[(start, hit.end)] = [hit]
+        else:
+            group.append(hit)
+    taken = bytearray(length + 1)
     chosen: list[tuple[int, int]] = []
-    for start, end in order:
-        i = bisect.bisect_left(taken, (start, end))
-        if i > 0 and taken[i - 1][1] > start:
-            continue
-        if i < len(taken) and taken[i][0] < end:
-            continue
-        taken.insert(i, (start, end))
-        chosen.append((start, end))
-    return [spans[s] for s in sorted(chosen)]
+    for _, start, end in sorted([(start - end, start, end) for start, end in spans]):
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append((start, end))
+    chosen.sort()
+    return [(span[0], spans[span]) for span in chosen]
 
 
-def _choose(
-    group: list[Hit], records: Sequence[Record], country_of: dict[str, str | None], countries: set[str | None]
-) -> Hit:
+def _choose(group: list[Hit], facts: Sequence[RecordFacts], countries: set[str | None]) -> Hit:
     """One hit of a span shared by ambiguous records: the one whose country the article
     mentions unambiguously, else the first."""
-    if len(group) == 1:
-        return group[0]
     for hit in group:
-        if country_of[records[hit.target.record].id] in countries:
+        if facts[hit.target.record].country in countries:
             return hit
     return group[0]
 
@@ -266,7 +313,24 @@ def _inside(body: Sequence[tuple[int, int]], pos: int) -> bool:
     return i >= 0 and body[i][0] <= pos < body[i][1]
 
 
-def _surname_mentions(keys: str, person: Person, taken: list[tuple[int, int]]) -> list[Mention]:
+class _Taken:
+    """Spans already taken; ``overlaps(start, end)`` says whether any of them meets ``[start, end)``."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach: list[int] = []  # the furthest end among the spans up to each one
+        furthest = -1
+        for _, end in spans:
+            furthest = max(furthest, end)
+            self.reach.append(furthest)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.reach[i - 1] > start
+
+
+def _surname_mentions(keys: str, person: Person, taken: _Taken) -> list[Mention]:
     words = person.key.split(" ")
     if len(words) < 2 or len(words[-1]) < 3:
         return []
@@ -280,7 +344,7 @@ def _surname_mentions(keys: str, person: Person, taken: list[tuple[int, int]]) -
             begin -= 1
         ok = (end >= len(keys) or not keys[end].isalnum()) and keys[begin:pos] in _SURNAME_CLITICS
         ok = ok and (begin == 0 or not keys[begin - 1].isalnum())
-        if ok and not any(s < end and pos < e for s, e in taken):
+        if ok and not taken.overlaps(pos, end):
             out.append(Mention(pos, end, "entity", person_id(person.key), None, person.key))
         pos = keys.find(surname, end)
     return out
@@ -321,8 +385,11 @@ def _find_events(
 
 def guess_lang(text: str) -> str:
     """``ar`` when Arabic letters outnumber Latin ones, else ``en``."""
-    sample = text[:600]
-    return "ar" if len(_ARABIC.findall(sample)) >= len(_LATIN_LETTERS.findall(sample)) else "en"
+    codes = np.frombuffer(text[:600].encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    arabic = int(np.count_nonzero((codes >= 0x0600) & (codes <= 0x06FF)))
+    lower = codes | 0x20
+    latin = int(np.count_nonzero((lower >= 0x61) & (lower <= 0x7A)))
+    return "ar" if arabic >= latin else "en"
 
 
 def extract(

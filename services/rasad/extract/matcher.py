@@ -85,7 +85,7 @@ def match_key(term: str) -> str:
 
 def key_text(normalized_text: str) -> str:
     """The normalized text as the automaton reads it (same length)."""
-    return normalized_text.translate(_DASH_TO_SPACE)
+    return normalized_text.replace("-", " ").replace("_", " ")
 
 
 def _spellings(key: str) -> set[str]:
@@ -124,27 +124,49 @@ class Automaton:
 
     def hits(self, text: str) -> list[Hit]:
         """Every key occurrence of ``text`` (a :func:`key_text`) that sits on word boundaries."""
-        out: list[Hit] = []
+        return self._scan(text, split=False)[0]
+
+    def scan(self, text: str) -> Scan:
+        """The hits of :meth:`hits`, sorted by kind as they are found."""
+        return Scan(*self._scan(text, split=True))
+
+    def _scan(self, text: str, *, split: bool) -> tuple[list[Hit], list[Hit], list[Hit], list[Hit]]:
+        gazetteer: list[Hit] = []
+        words: list[Hit] = gazetteer if not split else []
+        tails: list[Hit] = gazetteer if not split else []
+        lines: list[Hit] = gazetteer if not split else []
+        by_kind = (gazetteer, gazetteer, words, words, words, tails, lines)
+        new = tuple.__new__
         n = len(text)
-        prefixes = PREFIXES
-        for last, targets in self.automaton.iter(text):
+        for last, (length, entries) in self.automaton.iter(text):
             end = last + 1
             if end < n and text[end].isalnum():
                 continue
-            for target in targets:
-                start = end - target.length
-                prefix = ""
-                if start > 0 and text[start - 1].isalnum():
-                    begin = start - 1
-                    while begin > 0 and text[begin - 1].isalnum() and start - begin < _MAX_PREFIX:
-                        begin -= 1
-                    if begin > 0 and text[begin - 1].isalnum():
-                        continue
-                    prefix = text[begin:start]
-                if prefix not in prefixes[target.rule]:
+            start = end - length
+            prefix = ""
+            if start > 0 and text[start - 1].isalnum():
+                begin = start - 1
+                while begin > 0 and text[begin - 1].isalnum() and start - begin < _MAX_PREFIX:
+                    begin -= 1
+                if begin > 0 and text[begin - 1].isalnum():
                     continue
-                out.append(Hit(start, end, prefix, target))
-        return out
+                prefix = text[begin:start]
+            for target, allowed in entries:
+                if prefix in allowed:
+                    by_kind[target.kind].append(new(Hit, (start, end, prefix, target)))
+        if not split:
+            return gazetteer, [], [], []
+        return gazetteer, words, tails, lines
+
+
+class Scan(NamedTuple):
+    """Hits of one text by kind: gazetteer records and demonyms, title and given-name words,
+    tail markers, line markers."""
+
+    gazetteer: list[Hit]
+    words: list[Hit]
+    tails: list[Hit]
+    lines: list[Hit]
 
 
 def _add(table: dict[str, list[Target]], key: str, target: Target) -> None:
@@ -189,6 +211,6 @@ def build(gazetteer: Gazetteer, lexicon: Lexicon) -> Automaton:
     _word_targets(table, lexicon.markers.line, Kind.LINE)
     automaton = ahocorasick.Automaton()
     for key, targets in table.items():
-        automaton.add_word(key, tuple(targets))
+        automaton.add_word(key, (len(key), tuple((t, PREFIXES[t.rule]) for t in targets)))
     automaton.make_automaton()
     return Automaton(automaton, records)

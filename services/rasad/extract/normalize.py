@@ -20,10 +20,14 @@ What is folded:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 __all__ = ["Normalized", "normalize", "normalize_term"]
 
@@ -145,10 +149,56 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Fold ``text`` for matching and keep the map back to ``text``'s offsets."""
+    fast = _fast(text)
+    return fast if fast is not None else _slow(text)
+
+
+def _slow(text: str) -> Normalized:
+    """The reference folding, character by character; used when :func:`_fast` cannot apply."""
     folded = text.translate(_TABLE).lower()
     if len(folded) == len(text) and _UNEVEN.search(text) is None:
         return Normalized(folded, range(len(text) + 1))
     return Normalized(folded, _index(text))
+
+
+_DROP = 0x10000
+_ODD = 0x20000
+
+
+@functools.cache
+def _fold() -> np.ndarray:
+    """The folding of every Basic Multilingual Plane character as one array: what the
+    character becomes when it becomes one character, else ``_DROP`` when it is removed, or
+    ``_ODD`` when it becomes several characters or its lower case depends on context (sigma)."""
+    size = 0x10000
+    table = np.arange(size, dtype=np.uint32)
+    for c in range(size):
+        if 0xD800 <= c < 0xE000:
+            continue
+        folded = _TABLE.get(c, chr(c)).lower()
+        table[c] = ord(folded) if len(folded) == 1 else _DROP if not folded else _ODD
+    table[0x03A3] = _ODD  # capital sigma: lower() depends on the next letter
+    return table
+
+
+def _fast(text: str) -> Normalized | None:
+    """The same folding as :func:`_slow` with one table look-up over the whole text; None for
+    texts outside the plane the table covers or with characters that expand."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    if not codes.size:
+        return Normalized("", range(1))
+    if int(codes.max()) >= 0x10000:
+        return None
+    mapped = _fold().take(codes)
+    if int(mapped.max()) < _DROP:
+        return Normalized(mapped.tobytes().decode("utf-32-le", "surrogatepass"), range(len(text) + 1))
+    if (mapped == _ODD).any():
+        return None
+    kept = np.flatnonzero(mapped != _DROP)
+    folded = mapped.take(kept).tobytes().decode("utf-32-le", "surrogatepass")
+    index = array("q", kept.astype(np.int64).tobytes())
+    index.append(len(text))
+    return Normalized(folded, index)
 
 
 def _index(text: str) -> list[int]:

@@ -14,6 +14,7 @@ gets the same id; later mentions of the family name alone link to it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +49,28 @@ def person_id(key: str) -> str:
     return "name:" + key.replace(" ", "_")
 
 
+class Covered:
+    """Positions covered by non-overlapping spans: ``pos in covered`` and ``covered[pos]``, the
+    end of the span that covers ``pos``."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.ends = [end for _, end in ordered]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+    def __getitem__(self, pos: int) -> int:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i < 0 or pos >= self.ends[i]:
+            raise KeyError(pos)
+        return self.ends[i]
+
+
 @dataclass(frozen=True)
 class Context:
     """One article as the finder sees it."""
@@ -55,7 +78,7 @@ class Context:
     text: str
     original: str
     index: Sequence[int]
-    inside: dict[int, int]  # position inside a gazetteer match -> end of that match
+    inside: Covered  # positions inside a gazetteer match, and where that match ends
     people: frozenset[int]  # starts of gazetteer matches that are people
 
 
@@ -97,10 +120,7 @@ class NameFinder:
         """People introduced by the title and given-name ``hits`` of ``text`` (a key text);
         ``entities`` are the spans of the selected gazetteer matches, ``people_known`` the starts
         of those that are people."""
-        inside: dict[int, int] = {}
-        for start, end in entities:
-            for pos in range(start, end):
-                inside[pos] = end
+        inside = Covered(entities)
         ctx = Context(text, original, index, inside, people_known)
         people: list[Person] = []
         taken_until = -1

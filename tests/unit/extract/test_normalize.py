@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rasad.extract.normalize import normalize, normalize_term
+from rasad.extract.normalize import _fast, _slow, normalize, normalize_term
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,23 @@ def test_any_text_gives_a_consistent_index(text: str) -> None:
     for i in range(len(norm.text)):
         begin, end = norm.to_original(i, i + 1)
         assert 0 <= begin <= end <= len(text)
+
+
+_ARABIC_MIX = st.text(
+    alphabet=st.sampled_from(
+        "ابتةثجحخدذرزسشصضطظعغفقكلمنهوىيأإآٱؤئءـًٌٍَُِّْٰ٠١٢٣۴ﻻﷲکیگپAZaz09 -—–_\u200f\u200c\u00adİΣσς«»“”\n"
+    )
+)
+
+
+@given(st.one_of(st.text(), _ARABIC_MIX))
+def test_table_folding_agrees_with_the_character_by_character_folding(text: str) -> None:
+    fast, slow = normalize(text), _slow(text)
+    assert fast.text == slow.text
+    assert list(fast.index) == list(slow.index)
+
+
+def test_texts_the_table_cannot_fold_take_the_reference_path() -> None:
+    for text in ("ﻻ", "ﷲ", "ΣΑΣ", "😀 Iraq"):
+        assert _fast(text) is None
+        assert normalize(text).text == _slow(text).text
