@@ -32,7 +32,7 @@ from rasad import __version__
 from rasad.alerting.feed import RETRY_MS, AlertFilter, alert_event, parse_last_event_id
 from rasad.alerting.service import AlertingService
 from rasad.common.messages import Alert, Severity
-from rasad.counting.buckets import NAMED_WINDOWS, as_datetime, parse_duration, plan_named
+from rasad.counting.buckets import MINUTE_SECONDS, NAMED_WINDOWS, as_datetime, parse_duration, plan_named
 from rasad.counting.facts import Kind
 from rasad.counting.store import Measure
 
@@ -162,7 +162,7 @@ def create_app(service: AlertingService, registry: CollectorRegistry, *, run_loo
         limit: Annotated[int, Query(ge=1, le=MAX_TOP)] = 10,
     ) -> TopReply | JSONResponse:
         store = service.store
-        plan = plan_named(window_seconds(window), time.time(), store.now())
+        plan = plan_named(window_seconds(window), time.time() + MINUTE_SECONDS, store.now())
         try:
             rows = store.top(kind, plan, by, limit)
         except redis.RedisError as exc:

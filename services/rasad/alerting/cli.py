@@ -16,7 +16,14 @@ from rasad.alerting.offline import DEFAULT_LATENESS_SECONDS, detect_lines
 from rasad.alerting.watchlist import automatic_watchlist, load_watchlist
 from rasad.common.errors import ConfigError, InputError
 from rasad.common.settings import AlertingSettings
-from rasad.counting.buckets import NAMED_WINDOWS, epoch_seconds, format_duration, parse_duration, plan_named
+from rasad.counting.buckets import (
+    MINUTE_SECONDS,
+    NAMED_WINDOWS,
+    epoch_seconds,
+    format_duration,
+    parse_duration,
+    plan_named,
+)
 from rasad.counting.facts import KINDS
 from rasad.counting.redis_store import RedisCountStore
 from rasad.counting.store import KeyCount
@@ -129,7 +136,8 @@ def run_top(args: argparse.Namespace) -> int:
         raise InputError(f"--window: {exc}") from exc
     password = settings.redis_password.get_secret_value() if settings.redis_password else None
     store = RedisCountStore.from_url(settings.redis_url, settings.key_prefix, password=password)
-    end = args.at if args.at is not None else time.time()
+    # Default: up to now, the current (partial) minute included.
+    end = args.at if args.at is not None else time.time() + MINUTE_SECONDS
     plan = plan_named(window, end, store.now())
     try:
         rows = store.top(args.kind, plan, args.by, args.limit)
