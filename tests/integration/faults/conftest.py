@@ -54,13 +54,9 @@ class PrivateServer:
         return process.tail(str(self.settings.state_dir / "logs" / f"{self.name}.log"), 30)
 
 
-def private_settings(tmp_path: Path, **ports: int) -> StackSettings:
-    return StackSettings(state_dir=tmp_path / "private-stack", **ports)
-
-
 @pytest.fixture
 def private_redis(tmp_path: Path) -> Iterator[PrivateServer]:
-    settings = private_settings(tmp_path, redis_port=free_port())
+    settings = StackSettings(state_dir=tmp_path / "private-stack", redis_port=free_port())
     server = PrivateServer("redis", settings, redis_server.prepare(settings), redis_server.ready)
     server.start()
     yield server
@@ -69,8 +65,11 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateServer]:
 
 @pytest.fixture
 def private_kafka(tmp_path: Path) -> Iterator[PrivateServer]:
-    settings = private_settings(
-        tmp_path, kafka_port=free_port(), kafka_controller_port=free_port(), kafka_heap="384m"
+    settings = StackSettings(
+        state_dir=tmp_path / "private-stack",
+        kafka_port=free_port(),
+        kafka_controller_port=free_port(),
+        kafka_heap="384m",
     )
     server = PrivateServer("kafka", settings, kafka_broker.prepare(settings), kafka_broker.ready)
     server.start()
@@ -85,7 +84,9 @@ def counted_articles(redis_url: str, key_prefix: str) -> int | None:
     from rasad.counting.buckets import plan_named
     from rasad.counting.redis_store import RedisCountStore
 
-    client = redis.Redis.from_url(redis_url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2)
+    client = redis.Redis.from_url(
+        redis_url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
+    )
     try:
         now = time.time()
         return RedisCountStore(client, key_prefix).totals(plan_named("24h", now + 120, now)).articles
@@ -112,7 +113,7 @@ def metric_sum(text: str, name: str, **labels: str) -> float:
     total = 0.0
     wanted = [f'{k}="{v}"' for k, v in labels.items()]
     for line in text.splitlines():
-        if line.startswith(name) and line[len(name) : len(name) + 1] in ("{", " "):
-            if all(w in line for w in wanted):
-                total += float(line.rsplit(" ", 1)[1])
+        named = line.startswith(name) and line[len(name) : len(name) + 1] in ("{", " ")
+        if named and all(w in line for w in wanted):
+            total += float(line.rsplit(" ", 1)[1])
     return total

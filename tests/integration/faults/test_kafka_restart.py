@@ -76,7 +76,8 @@ def test_broker_restart_during_ingest_loses_nothing_accepted(
     for batch in batches[:third]:
         post_until_accepted(ingest.url, batch, statuses, deadline)
     private_kafka.stop()
-    refused = httpx.post(f"{ingest.url}/v1/articles/batch", json=[body(a) for a in batches[third]], timeout=30)
+    down_batch = [body(a) for a in batches[third]]
+    refused = httpx.post(f"{ingest.url}/v1/articles/batch", json=down_batch, timeout=30)
     assert refused.status_code == 503, refused.text
     assert httpx.get(f"{ingest.url}/readyz", timeout=10).status_code == 503
     private_kafka.start()
