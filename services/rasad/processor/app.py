@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -66,11 +67,29 @@ class Processor:
         return sum(self.lag.values())
 
 
+def broker_credentials(settings: ProcessorSettings) -> faust.auth.Credentials | None:
+    """faust's view of the Kafka security settings the kafka-python clients use."""
+    protocol = settings.kafka_security_protocol
+    if protocol == "PLAINTEXT":
+        return None
+    context = ssl.create_default_context(cafile=settings.kafka_ssl_cafile) if "SSL" in protocol else None
+    if protocol.startswith("SASL"):
+        password = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None
+        return faust.SASLCredentials(
+            username=settings.kafka_sasl_username,
+            password=password,
+            ssl_context=context,
+            mechanism=settings.kafka_sasl_mechanism,
+        )
+    return faust.SSLCredentials(context)
+
+
 def create_app(processor: Processor, registry: CollectorRegistry) -> faust.App:
     settings = processor.settings
     app = faust.App(
         settings.processor_app_id,
-        broker=f"kafka://{settings.kafka_bootstrap_servers}",
+        broker=[f"kafka://{server}" for server in settings.kafka_bootstrap_servers.split(",")],
+        broker_credentials=broker_credentials(settings),
         store="memory://",
         topic_replication_factor=1,
         topic_allow_declare=True,

@@ -79,3 +79,25 @@ def test_liveness_turns_unhealthy_only_when_lag_stays_without_progress() -> None
     assert live.healthy(now=100, lag=4)[0]
     assert live.healthy(now=500, lag=0)[0], "an idle worker with nothing to do is healthy"
     assert not live.healthy(now=500, lag=7)[0]
+
+
+def test_faust_gets_the_same_kafka_security_settings() -> None:
+    import faust
+
+    from rasad.common.settings import ProcessorSettings
+    from rasad.processor.app import broker_credentials
+
+    assert broker_credentials(ProcessorSettings()) is None
+    sasl = broker_credentials(
+        ProcessorSettings(
+            kafka_security_protocol="SASL_PLAINTEXT",
+            kafka_sasl_mechanism="SCRAM-SHA-512",
+            kafka_sasl_username="rasad",
+            kafka_sasl_password="pw",
+        )
+    )
+    assert isinstance(sasl, faust.SASLCredentials)
+    assert sasl.username == "rasad" and sasl.password == "pw" and sasl.ssl_context is None
+    assert isinstance(
+        broker_credentials(ProcessorSettings(kafka_security_protocol="SSL")), faust.SSLCredentials
+    )
