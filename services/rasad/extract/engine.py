@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from pydantic import TypeAdapter
 
-from rasad.common.messages import Entity, Event, Extraction, Span, Weapon
+from rasad.common.messages import Entity, Event, Extraction, Weapon
 from rasad.extract import gazetteer as gazetteer_module
 from rasad.extract import lexicon as lexicon_module
 from rasad.extract.boilerplate import body_spans
@@ -95,22 +95,39 @@ class Engine:
         line_marks = [index[h.start] for h in scan.lines]
         body = body_spans(text, tails, line_marks)
         selected = _select(gazetteer_hits, len(keys))
-        resolved = self._resolve(keys, selected)
+        collected = _Collector(text, index, body)
+        self._resolve(keys, selected, collected)
         people = self._people(keys, text, index, word_hits, selected)
-        mentions = [m for m in resolved + people if _inside(body, index[m.start])]
-        return Analysis(text, normalized, body, mentions)
+        for mention in sorted(people, key=_start_of):
+            collected.add(mention.start, mention.end, "entity", mention.key, None)
+        return Analysis(text, normalized, body, collected.groups())
 
-    def _resolve(self, keys: str, selected: list[tuple[int, list[Hit]]]) -> list[Mention]:
+    def _resolve(self, keys: str, selected: list[tuple[int, list[Hit]]], collected: _Collector) -> None:
+        """Add the record each selected group stands for to ``collected``, in text order."""
         facts = self.facts
         sure_countries = {facts[group[0].target.record].country for _, group in selected if len(group) == 1}
-        mentions: list[Mention] = []
+        text, index, body, by_key = collected.text, collected.index, collected.body, collected.by_key
+        part, part_count = 0, len(body)
         for start, group in selected:
+            begin = index[start]
+            while part < part_count and body[part][1] <= begin:
+                part += 1
+            if part == part_count:
+                return
+            if begin < body[part][0]:
+                continue
             hit = group[0] if len(group) == 1 else _choose(group, facts, sure_countries)
             fact = facts[hit.target.record]
             if fact.capital is not None and not self._locative(keys, hit):
                 fact = fact.capital
-            mentions.append(Mention(start, hit.end, fact.kind, fact.record.id, fact.record, fact.record.name))
-        return mentions
+            entry = by_key.get(fact.id)
+            if entry is None:
+                entry = by_key[fact.id] = (start, Group(fact.id, fact.kind, fact.record, []))
+            stop = index[hit.end]
+            while stop > begin and not text[stop - 1].isalnum():
+                stop -= 1
+            if stop > begin:
+                entry[1].spans.append({"text": text[begin:stop], "start": begin, "end": stop})
 
     def _locative(self, keys: str, hit: Hit) -> bool:
         if hit.prefix in _LOCATIVE_CLITIC:
@@ -159,6 +176,7 @@ class RecordFacts:
     for."""
 
     record: Record
+    id: str
     kind: str
     country: str | None
     person: bool
@@ -170,7 +188,56 @@ def _facts(record: Record, gazetteer: Gazetteer, countries: dict[str, str | None
     if record.capital_of:
         capital = _facts(gazetteer.by_id[record.capital_of], gazetteer, countries)
     kind = "weapon" if record.type == "WEAPON" else "entity"
-    return RecordFacts(record, kind, countries[record.id], record.type == "PERSON", capital)
+    return RecordFacts(record, record.id, kind, countries[record.id], record.type == "PERSON", capital)
+
+
+class Group(NamedTuple):
+    """The mentions of one entity or weapon in the body: its id, ``entity`` or ``weapon``, its
+    gazetteer record (None for a person found from context) and its spans in the original text,
+    in text order, as plain data."""
+
+    key: str
+    kind: str
+    record: Record | None
+    spans: list[dict[str, Any]]
+
+
+class _Collector:
+    """Mentions, added in text order within each key, kept when they start inside the body and
+    grouped by key; :meth:`groups` orders the groups by their first mention."""
+
+    def __init__(self, text: str, index: Sequence[int], body: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.index = index
+        self.body = body
+        self.by_key: dict[str, tuple[int, Group]] = {}
+
+    def add(self, start: int, end: int, kind: str, key: str, record: Record | None) -> None:
+        index = self.index
+        begin = index[start]
+        body = self.body
+        i = bisect.bisect_right(body, (begin, _FAR)) - 1
+        if i < 0 or not body[i][0] <= begin < body[i][1]:
+            return
+        entry = self.by_key.get(key)
+        if entry is None:
+            entry = self.by_key[key] = (start, Group(key, kind, record, []))
+        if start >= end:
+            return
+        text = self.text
+        stop = index[end]
+        while stop > begin and not text[stop - 1].isalnum():
+            stop -= 1
+        if stop > begin:
+            entry[1].spans.append({"text": text[begin:stop], "start": begin, "end": stop})
+
+    def groups(self) -> list[Group]:
+        entries = sorted(self.by_key.values(), key=_first_of)  # stable: earlier additions first on ties
+        return [group for _, group in entries]
+
+
+def _first_of(entry: tuple[int, Group]) -> int:
+    return entry[0]
 
 
 @dataclass(frozen=True)
@@ -180,33 +247,13 @@ class Analysis:
     text: str
     normalized: Normalized
     body: list[tuple[int, int]]
-    mentions: list[Mention]
-
-    def spans(self, mentions: Sequence[Mention]) -> list[Span]:
-        """The original spans of ``mentions`` (in text order), trimmed of trailing punctuation."""
-        return [Span(**span) for span in self._spans(mentions)]
-
-    def _spans(self, mentions: Sequence[Mention]) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        text = self.text
-        index = self.normalized.index
-        for mention in sorted(mentions, key=_start_of):
-            if mention.start >= mention.end:
-                continue
-            start, end = index[mention.start], index[mention.end]
-            while end > start and not text[end - 1].isalnum():
-                end -= 1
-            if end > start:
-                out.append({"text": text[start:end], "start": start, "end": end})
-        return out
+    groups: list[Group]
 
     def entities(self) -> list[Entity]:
         """The entities, validated in one call from plain data."""
         out: list[dict[str, Any]] = []
-        for key, group in _grouped(self.mentions, "entity").items():
-            record = group[0].record
-            spans = self._spans(group)
-            if not spans:
+        for key, kind, record, spans in self.groups:
+            if kind != "entity" or not spans:
                 continue
             if record is None:
                 name = max(spans, key=_name_rank)["text"]
@@ -226,21 +273,18 @@ class Analysis:
     def weapons(self) -> list[Weapon]:
         """The weapon systems, validated in one call from plain data."""
         out: list[dict[str, Any]] = []
-        for key, group in _grouped(self.mentions, "weapon").items():
-            record = group[0].record
-            if record is None or record.category is None:
+        for key, kind, record, spans in self.groups:
+            if kind != "weapon" or record is None or record.category is None or not spans:
                 continue
-            spans = self._spans(group)
-            if spans:
-                out.append(
-                    {
-                        "id": key,
-                        "name": record.name,
-                        "category": record.category,
-                        "wikidata": record.wikidata,
-                        "mentions": spans,
-                    }
-                )
+            out.append(
+                {
+                    "id": key,
+                    "name": record.name,
+                    "category": record.category,
+                    "wikidata": record.wikidata,
+                    "mentions": spans,
+                }
+            )
         return _WEAPONS.validate_python(out)
 
 
@@ -257,14 +301,6 @@ def _start_of(mention: Mention) -> int:
     return mention.start
 
 
-def _grouped(mentions: Sequence[Mention], kind: str) -> dict[str, list[Mention]]:
-    groups: dict[str, list[Mention]] = {}
-    for mention in sorted(mentions, key=lambda m: m.start):
-        if mention.kind == kind:
-            groups.setdefault(mention.key, []).append(mention)
-    return groups
-
-
 def _span_start(hit: Hit) -> int:
     """Where the name starts: after the proclitics, keeping the article of an article key."""
     if hit.prefix.endswith("ال"):
@@ -278,16 +314,18 @@ def _select(hits: Sequence[Hit], length: int) -> list[tuple[int, list[Hit]]]:
     (:func:`_span_start`), in text order."""
     spans: dict[tuple[int, int], list[Hit]] = {}
     for hit in hits:
-        start = hit.start - 2 if hit.prefix.endswith("ال") else hit.start
-        group = spans.get((start, hit.end))
+        start, end, prefix, _ = hit
+        span = (start - 2, end) if prefix.endswith("ال") else (start, end)
+        group = spans.get(span)
         if group is None:
-            spans[(start, hit.end)] = [hit]
+            spans[span] = [hit]
         else:
             group.append(hit)
     taken = bytearray(length + 1)
+    find = taken.find
     chosen: list[tuple[int, int]] = []
     for _, start, end in sorted([(start - end, start, end) for start, end in spans]):
-        if taken.find(1, start, end) < 0:
+        if find(1, start, end) < 0:
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end))
     chosen.sort()
@@ -308,8 +346,11 @@ def _case_ok(text: str, index: Sequence[int], hit: Hit) -> bool:
     return tuple(ch.isupper() for ch in original if ch.isalpha()) == hit.target.case
 
 
+_FAR = 1 << 62
+
+
 def _inside(body: Sequence[tuple[int, int]], pos: int) -> bool:
-    i = bisect.bisect_right(body, (pos, 1 << 62)) - 1
+    i = bisect.bisect_right(body, (pos, _FAR)) - 1
     return i >= 0 and body[i][0] <= pos < body[i][1]
 
 
@@ -321,9 +362,11 @@ class _Taken:
         self.starts = [s for s, _ in spans]
         self.reach: list[int] = []  # the furthest end among the spans up to each one
         furthest = -1
+        reach = self.reach
         for _, end in spans:
-            furthest = max(furthest, end)
-            self.reach.append(furthest)
+            if end > furthest:
+                furthest = end
+            reach.append(furthest)
 
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self.starts, end)

@@ -25,6 +25,7 @@ from rasad.extract.matcher import Hit, Kind, match_key
 __all__ = ["NameFinder", "Person", "person_id"]
 
 _WORD = re.compile(r"\w+")
+_GAP = re.compile(r"[ ,\"']*")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _CLITICS = ("و", "ف", "ب", "ل")
 MAX_NAME_WORDS = 4
@@ -63,6 +64,11 @@ class Covered:
     def __contains__(self, pos: int) -> bool:
         i = bisect.bisect_right(self.starts, pos) - 1
         return i >= 0 and pos < self.ends[i]
+
+    def end_at(self, pos: int) -> int:
+        """The end of the span that covers ``pos``, or -1."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return self.ends[i] if i >= 0 and pos < self.ends[i] else -1
 
     def __getitem__(self, pos: int) -> int:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -142,16 +148,17 @@ class NameFinder:
         text = ctx.text
         pos = hit.end
         need_entity = False
+        size = len(text)
         for _ in range(MAX_SKIPPED):
-            gap_end = pos
-            while gap_end < len(text) and text[gap_end] in " ,\"'":
-                gap_end += 1
-            if gap_end >= len(text) or text[pos:gap_end].count(",") > 1:
+            gap = _GAP.match(text, pos)
+            gap_end = gap.end() if gap is not None else pos
+            if gap_end >= size or text[pos:gap_end].count(",") > 1:
                 return None
-            if gap_end in ctx.inside:
+            covered_until = ctx.inside.end_at(gap_end)
+            if covered_until >= 0:
                 if gap_end in ctx.people:
                     return None
-                pos = ctx.inside[gap_end]
+                pos = covered_until
                 need_entity = False
                 continue
             word = _WORD.match(text, gap_end)
