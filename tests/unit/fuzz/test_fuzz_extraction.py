@@ -35,7 +35,8 @@ TEXTS = st.lists(PIECES, max_size=12).map(" ".join)
 
 
 def spans(result: Extraction) -> list[tuple[int, int, str]]:
-    mentions = [m for e in result.entities for m in e.mentions] + [m for w in result.weapons for m in w.mentions]
+    mentions = [m for e in result.entities for m in e.mentions]
+    mentions += [m for w in result.weapons for m in w.mentions]
     found = [(m.start, m.end, m.text) for m in mentions]
     found += [(s.start, s.end, s.text) for event in result.events for s in event.evidence]
     return found
