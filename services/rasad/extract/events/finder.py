@@ -233,7 +233,7 @@ def _strike_attacker(
     view: View, lex: EventLexicon, group: _Group, lo: int, hi: int, english: bool
 ) -> Actor | None:
     for hit in group.hits + group.kills:
-        agent = view.agent_after(hit.last, hi)
+        agent = view.agent_after(hit.last, hi) or view.attributed_to(hit.first, hit.last)
         if agent is not None:
             return agent
     for hit in group.hits:
@@ -288,12 +288,14 @@ def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) ->
     hi = group_hi
     for hit in group.hits:
         found: Actor | tuple[int, int] | None = None
-        if hit.trigger.kind == "noun":
-            found = view.target_after_marker(hit.last, hi)
-        if found is None and (hit.trigger.kind == "verb" or hit.trigger.term in view.rw.target_verbs):
+        # The object of a targeting verb or its noun (استهدف، استهداف) comes first; an event noun
+        # names its target after a marker (الهجوم على السفارة).
+        if hit.trigger.kind == "verb" or hit.trigger.term in view.rw.target_verbs:
             found = view.object_after(hit.last, hi)
             if found is not None and found == cand.attacker:
                 found = None
+        if found is None and hit.trigger.kind == "noun":
+            found = view.target_after_marker(hit.last, hi)
         if isinstance(found, Actor):
             cand.target = found
             return

@@ -129,7 +129,25 @@ def _score(e: _Event, c: Candidate) -> float:
 
 
 def _anaphoric(c: Candidate) -> bool:
-    return c.definite and c.attacker is None and c.target is None and c.target_text is None
+    return c.definite and c.target is None and c.target_text is None and c.location is None
+
+
+def _same_without_actor(e: _Event, c: Candidate) -> bool:
+    """Two reports of a strike, one of them without its actor, in the same country (the same
+    place or one inside the other) and with no other target: one event."""
+    if c.type != "strike" or _conflict(e, c):
+        return False
+    if e.attacker is not None and c.attacker is not None:
+        return False
+    here, there = e.value("location"), c.location
+    if not isinstance(here, Actor) or there is None or _country(here) != _country(there):
+        return False
+    target = e.value("target")
+    if isinstance(target, Actor) and c.target is not None and target.id != c.target.id:
+        return (
+            _country(target) == _country(c.target) and target.type != "COUNTRY" and c.target.type != "COUNTRY"
+        )
+    return True
 
 
 def merge(candidates: Sequence[Candidate]) -> list[_Event]:
@@ -137,14 +155,19 @@ def merge(candidates: Sequence[Candidate]) -> list[_Event]:
     for c in candidates:
         best: _Event | None = None
         if _anaphoric(c):
+            # A definite description without a target (الضربة، the strike) refers back; when it
+            # names an actor, only to an event whose actor is unknown or the same.
             for e in reversed(events):
                 if e.first.type == c.type and c.sentence - e.parts[-1].sentence <= _ANAPHORA_SENTENCES:
-                    best = None if _conflict(e, c) else e
+                    fits = c.attacker is None or e.attacker is None
+                    best = None if _conflict(e, c) or (not fits and _score(e, c) < 2) else e
                     break
         if best is None:
             scored = [(s, e) for e in events if not _conflict(e, c) and (s := _score(e, c)) >= 2]
             if scored:
                 best = max(scored, key=lambda p: p[0])[1]
+        if best is None:
+            best = next((e for e in reversed(events) if _same_without_actor(e, c)), None)
         if best is None:
             events.append(_Event(c, [c]))
         else:

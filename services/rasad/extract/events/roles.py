@@ -24,6 +24,7 @@ from rasad.extract.normalize import normalize_term
 
 from .clauses import CLAUSE_PUNCT, Sentence, Word
 from .lexicon import EventLexicon
+from .numbers import read_count
 
 __all__ = ["ACTOR_TYPES", "Actor", "RoleWords", "View", "role_words"]
 
@@ -69,6 +70,11 @@ class RoleWords:
     prepositions: frozenset[str]
     demonstratives: frozenset[str]
     openers: frozenset[str]
+    target_skip: frozenset[str] = frozenset()
+    target_instruments: frozenset[str] = frozenset()
+    not_target_heads: frozenset[str] = frozenset()
+    consequence: frozenset[tuple[str, ...]] = frozenset()
+    attribution: frozenset[str] = frozenset()
 
 
 Phrases = Mapping[str, tuple[tuple[str, ...], ...]]
@@ -122,6 +128,13 @@ def role_words(lex: EventLexicon) -> RoleWords:
         prepositions=_set(r["prepositions"]),
         demonstratives=_set(r["demonstratives"]),
         openers=_set(r["clause_openers"]),
+        target_skip=_set(r.get("target_skip", ())),
+        target_instruments=_set(r.get("target_instruments", ())),
+        not_target_heads=_set(r.get("not_target_heads", ())),
+        attribution=_set(r.get("attribution_verbs", ())),
+        consequence=frozenset(
+            tuple(normalize_term(str(v)).split()) for v in r.get("consequence_markers", ())
+        ),
     )
 
 
@@ -267,6 +280,14 @@ class View:
                 return self.actor_starting(j + n, j + n + 3, AGENT_TYPES)
         return None
 
+    def attributed_to(self, first: int, last: int) -> Actor | None:
+        """X in ``نسبت تلك الغارة إلى X`` / ``attributed the strike to X``."""
+        if last + 1 >= len(self.keys) or self.keys[last + 1] not in ("الي", "to"):
+            return None
+        if not any(self.keys[k] in self.rw.attribution for k in range(max(0, first - 3), first)):
+            return None
+        return self.actor_starting(last + 2, last + 5, AGENT_TYPES)
+
     def nisba_after(self, i: int, hi: int) -> Actor | None:
         """A country or organization right after an event noun, across qualifiers."""
         j = i + 1
@@ -333,20 +354,68 @@ class View:
         return None
 
     def object_after(self, i: int, hi: int) -> Actor | tuple[int, int] | None:
-        """The object after word ``i``: a mention within three words, else one or two words."""
-        actor = self.actor_starting(i + 1, min(hi, i + 4), ACTOR_TYPES | {"PERSON", "PLACE"})
+        """The object after word ``i``, across time words and an instrument (``استهدفت بثلاثة
+        صواريخ سيارة``): a mention within three words, else the head noun phrase."""
+        j = self._skip_to_head(i + 1, hi)
+        if j < hi and self.keys[j] in self.rw.not_target_heads:
+            return None
+        actor = self.actor_starting(j, min(hi, j + 3), ACTOR_TYPES | {"PERSON", "PLACE"})
         if actor is not None:
             return actor
-        return self.free_text(i + 1, hi)
+        return self.free_text(j, hi)
+
+    def _skip_to_head(self, j: int, hi: int) -> int:
+        """The first word from ``j`` that is not a time word, a determiner or an instrument
+        phrase (``ب`` + a number or an instrument noun, with the words that qualify it)."""
+        rw = self.rw
+        start = j
+        while j < hi and j < start + 6:
+            key = self.keys[j]
+            if key in rw.target_skip or (self.is_filler(j) and j > start):
+                j += 1
+                continue
+            if (
+                key[:1] == "ب"
+                and len(key) > 3
+                and (key[1:] in rw.target_instruments or self._number(key[1:]))
+            ):
+                j += 1
+                while j < hi and (
+                    self.keys[j] in rw.target_instruments
+                    or self.is_filler(j)
+                    or self.keys[j] in rw.target_skip
+                ):
+                    j += 1
+                continue
+            if key in ("by", "with") and j + 1 < hi and self.keys[j + 1] in rw.target_instruments:
+                j += 2
+                continue
+            break
+        return j
+
+    def _qualifier(self, j: int) -> bool:
+        return self.is_filler(j) or self.keys[j] in self.rw.target_skip
+
+    @staticmethod
+    def _number(key: str) -> bool:
+        return key.isdigit() or read_count((key,), 0) is not None
 
     def free_text(self, j: int, hi: int) -> tuple[int, int] | None:
-        """One or two words from ``j`` up to punctuation or a preposition: ``(first, last)``."""
+        """The head noun phrase at ``j``: one or two words up to punctuation, a preposition or a
+        mention governed by a clitic preposition (``مقرا للحشد``): ``(first, last)``."""
+        if j >= hi:
+            return None
+        head = self.keys[j]
+        if head in self.rw.not_target_heads or (head[:1] == "و" and len(head) > 3 and head[1:2] != "و"):
+            return None
         words: list[int] = []
         while j < hi and len(words) < 2:
             key = _bare(self.keys[j])
             if self.is_punct(j) or key in self.rw.prepositions or key in self.rw.location:
                 break
-            if self.keys[j].isdigit():
+            if self.keys[j].isdigit() or self.keys[j] in self.rw.not_target_heads:
+                break
+            if words and any(a.first == j and a.clitic[-1:] in ("ل", "ب") for a in self.actors):
                 break
             words.append(j)
             j += 1
