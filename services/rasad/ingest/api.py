@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from rasad import __version__
 from rasad.common.errors import InputError
@@ -217,6 +218,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             {"error": "; ".join(problems), "detail": jsonable_encoder(exc.errors())}, status_code=422
         )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        # FastAPI's own 400 for a body json.loads cannot even decode (e.g. NUL bytes).
+        parse_failed = exc.status_code == 400 and "parsing the body" in str(exc.detail)
+        error = "body: not a JSON document (undecodable bytes)" if parse_failed else str(exc.detail)
+        return JSONResponse({"error": error}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Unauthorized)
     async def unauthorized(_: Request, __: Unauthorized) -> JSONResponse:
