@@ -26,6 +26,7 @@ class Casualty:
     kind: str  # killed | injured
     word: int  # word index of the killing/injury word or of the number
     count: Count
+    role: bool = False  # read from a lone role noun (مقتل قائد), not from a number
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,23 @@ def casualties(lex: EventLexicon, keys: Sequence[str], person_words: frozenset[i
     cw = casualty_words(lex)
     out: list[Casualty] = []
     heads = cw.clitic_heads
+    nouns = cw.killed_nouns | cw.injured_nouns
     for i, key in enumerate(keys):
         if key not in heads and not key[:1].isdigit():
+            if i + 1 < len(keys) and keys[i + 1] in nouns:
+                # A number word before a killed/injured noun: ثلاثة جرحى، وثلاثة جرحى.
+                count = read_count([_strip(key)], 0)
+                if count is not None:
+                    kind = "killed" if keys[i + 1] in cw.killed_nouns else "injured"
+                    out.append(Casualty(kind, i, count))
             continue
         for kind, lead in (("killed", cw.kill), ("injured", cw.injure)):
             n = _starts(keys, i, lead)
             if n:
                 count = _count_after(cw, keys, i + n, person_words)
                 if count is not None:
-                    out.append(Casualty(kind, i, count))
+                    article = keys[i + n] in ("a", "an") if i + n < len(keys) else False
+                    out.append(Casualty(kind, i, count, count.words == 0 or article))
         count = read_count(keys, i) if keys[i][:1].isdigit() else None
         if count is not None:
             after = i + count.words
@@ -115,6 +124,7 @@ def _count_after(
     if j < len(keys) and keys[j] in cw.singular | cw.dual:
         if any(k in person_words for k in range(j + 1, min(len(keys), j + 6))):
             return None
-        value = 2 if keys[j] in cw.dual else 1
-        return Count(value, value, 1)
+        if keys[j] in cw.dual:
+            return Count(2, 2, 1)
+        return Count(1, 1, 0)  # no number word: one person, unless the event names them
     return None

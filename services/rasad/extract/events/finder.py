@@ -76,6 +76,8 @@ class Candidate:
     injured_high: int | None = None
     status: str | None = None
     persons: set[str] = field(default_factory=set)
+    named: bool = False  # a killed person is named
+    killed_role: bool = False  # the death toll is one person read from a lone role noun
     definite: bool = False
     anchor: int = 0  # word index of the trigger in its sentence
 
@@ -199,7 +201,10 @@ def _strike_groups(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> tuple[
             continue
         same = [g for g in groups if view.seg(g.main.first) == seg]
         pool = same or ([] if seg in suppressed else groups)
-        if pool:
+        owner = _consequence_owner(view, lex, groups, hit.first) if _consequence(view, hit) else None
+        if owner is not None:
+            owner.kills.append(hit)
+        elif pool:
             before = [g for g in pool if g.main.first < hit.first]
             nearest = (
                 max(before, key=lambda g: g.main.first) if before else min(pool, key=lambda g: g.main.first)
@@ -210,7 +215,38 @@ def _strike_groups(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> tuple[
     return groups, suppressed
 
 
-def _strike(view: View, lex: EventLexicon, group: _Group, english: bool) -> Candidate:
+def _consequence(view: View, hit: Hit) -> bool:
+    """A killing word introduced as a consequence: ``مما أسفر عن مقتل``, ``, killing``."""
+    return _consequence_at(view, hit.first) or any(
+        tuple(view.keys[hit.first : hit.first + len(p)]) == p for p in view.rw.consequence
+    )
+
+
+def _consequence_at(view: View, i: int) -> bool:
+    """A consequence phrase ends right before word ``i``."""
+    return any(len(p) <= i and tuple(view.keys[i - len(p) : i]) == p for p in view.rw.consequence)
+
+
+def _consequence_owner(view: View, lex: EventLexicon, groups: Sequence[_Group], i: int) -> _Group | None:
+    """The group of the nearest strike stated by a clause (a strike verb, or a support verb
+    before the event noun) before word ``i`` in the sentence; None when there is none (the
+    segment rules decide)."""
+    best: tuple[int, _Group] | None = None
+    for g in groups:
+        for h in g.hits:
+            if h.last < i and (best is None or h.first > best[0]) and _clausal(view, lex, g):
+                best = (h.first, g)
+    return best[1] if best else None
+
+
+def _clausal(view: View, lex: EventLexicon, g: _Group) -> bool:
+    if any(h.trigger.kind == "verb" for h in g.hits):
+        return True
+    return any(_is_light(lex, view.keys[j]) for j in range(max(0, g.main.first - 6), g.main.first))
+
+
+def _strike(view: View, lex: EventLexicon, group: _Group, english: bool, stop: int) -> Candidate:
+    """The strike of ``group``; its place is read before ``stop``, the next group's trigger."""
     main = group.main
     lo, hi = view.segment(main.first)
     words = [h.first for h in group.hits + group.kills] + [h.last for h in group.hits + group.kills]
@@ -219,7 +255,7 @@ def _strike(view: View, lex: EventLexicon, group: _Group, english: bool) -> Cand
     cand.attacker = _strike_attacker(view, lex, group, lo, hi, english)
     _strike_target(view, group, cand, hi)
     exclude = {a.id for a in (cand.attacker, cand.target) if a is not None and a.type != "PLACE"}
-    cand.location = view.location(lo, hi, main.first, exclude)
+    cand.location = view.location(lo, max(main.last + 1, min(hi, stop)), main.first, exclude)
     if cand.location is None and cand.target is not None and cand.target.type == "PLACE":
         cand.location = cand.target
     weapons = [w for w in view.weapons if lo <= w.first < hi and abs(w.first - main.first) <= 8]
@@ -270,12 +306,15 @@ def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) ->
         hi = view.segment(k.first)[1]
         after = [a for a in persons if k.last < a.first <= k.last + 9 and a.first < hi]
         passive = [a for a in persons if a.last == k.first - 1 and k.trigger.term == "قتل" and not k.prefix]
+        if not passive and k.first > 0 and view.keys[k.first - 1] in ("was", "were"):
+            passive = [a for a in persons if k.first - 25 <= a.first < k.first][:2]
         killed.extend(passive or after[:2])
         if not after and not passive:
             org = view.actor_starting(k.last + 1, min(hi, k.last + 4), frozenset({"ORG"}), stop_punct=False)
             if org is not None:
                 killed.append(org)
     cand.persons = {a.id for a in killed}
+    cand.named = any(a.type == "PERSON" for a in killed)
     main = group.main
     if main.trigger.kind == "receive":
         subject = view.nearest_before(main.first, 0, ACTOR_TYPES)
@@ -333,9 +372,12 @@ def _casualties(view: View, lex: EventLexicon, cands: Sequence[Candidate], group
     for c in casualties(lex, view.keys, person_words):
         seg = view.seg(c.word)
         pool = [i for i, g in enumerate(groups) if view.seg(g.main.first) == seg] or list(range(len(groups)))
-        attached = [i for i in pool if any(k.first <= c.word <= k.last + 3 for k in groups[i].kills)]
+        attached = [i for i, g in enumerate(groups) if any(k.first <= c.word <= k.last + 3 for k in g.kills)]
         before = [i for i in pool if groups[i].main.first < c.word]
-        if attached:
+        owner = _consequence_owner(view, lex, groups, c.word) if _consequence_at(view, c.word) else None
+        if owner is not None:
+            i = groups.index(owner)
+        elif attached:
             i = attached[0]
         elif before:
             i = max(before, key=lambda k: groups[k].main.first)
@@ -344,6 +386,7 @@ def _casualties(view: View, lex: EventLexicon, cands: Sequence[Candidate], group
         cand = cands[i]
         if c.kind == "killed" and cand.killed is None:
             cand.killed = c.count.low
+            cand.killed_role = c.role
             cand.killed_high = None if c.count.exact else c.count.high
         elif c.kind == "injured" and cand.injured is None:
             cand.injured = c.count.low
@@ -510,7 +553,10 @@ def _sentence(
     view: View, lex: EventLexicon, hits: Sequence[Hit], english: bool, published: date | None
 ) -> list[Candidate]:
     groups, _ = _strike_groups(view, lex, hits)
-    strikes = [_strike(view, lex, g, english) for g in groups]
+    strikes = [
+        _strike(view, lex, g, english, groups[n + 1].main.first if n + 1 < len(groups) else len(view.keys))
+        for n, g in enumerate(groups)
+    ]
     others = _arms(view, lex, hits, english) + _cooperation(view, lex, hits)
     if not strikes and not others:
         return []

@@ -157,11 +157,18 @@ def merge(candidates: Sequence[Candidate]) -> list[_Event]:
         if _anaphoric(c):
             # A definite description without a target (الضربة، the strike) refers back; when it
             # names an actor, only to an event whose actor is unknown or the same.
-            for e in reversed(events):
-                if e.first.type == c.type and c.sentence - e.parts[-1].sentence <= _ANAPHORA_SENTENCES:
-                    fits = c.attacker is None or e.attacker is None
-                    best = None if _conflict(e, c) or (not fits and _score(e, c) < 2) else e
-                    break
+            recent = [
+                e
+                for e in reversed(events)
+                if e.first.type == c.type and c.sentence - e.parts[-1].sentence <= _ANAPHORA_SENTENCES
+            ]
+            same = [e for e in recent if c.attacker is not None and _score(e, c) >= 2]
+            if same:
+                best = None if _conflict(same[0], c) else same[0]
+            elif recent:
+                e = recent[0]
+                fits = c.attacker is None or e.attacker is None
+                best = None if _conflict(e, c) or not fits else e
         if best is None:
             scored = [(s, e) for e in events if not _conflict(e, c) and (s := _score(e, c)) >= 2]
             if scored:
@@ -257,6 +264,8 @@ def to_event(
         extra = [status if isinstance(status, str) else None, weapon_actor.id if weapon_actor else None]
     key = event_key(first.type, _country(attacker), target_key, place_key, day, extra)
     killed = e.value("killed")
+    if killed == 1 and any(p.killed_role for p in e.parts) and any(p.named for p in e.parts):
+        killed = None  # "a commander" who is named elsewhere in the event: no number stated
     injured = e.value("injured")
     killed_max = _upper(e, "killed")
     injured_max = _upper(e, "injured")

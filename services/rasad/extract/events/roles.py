@@ -371,7 +371,7 @@ class View:
         start = j
         while j < hi and j < start + 6:
             key = self.keys[j]
-            if key in rw.target_skip or (self.is_filler(j) and j > start):
+            if key in rw.target_skip or self.is_filler(j):
                 j += 1
                 continue
             if (
