@@ -41,6 +41,7 @@ _ARMS_STATUS = {
     "denial": "denied",
     "negation": "denied",
 }
+_PASSIVE = frozenset({"was", "were", "been", "being"})
 _DATE_REACH = 16  # words between a trigger and its date
 _DEAL_NOUNS = frozenset({"صفقه", "صفقات", "صفقه اسلحه", "صفقه سلاح", "عقد تسليح", "arms deal"})
 
@@ -67,6 +68,7 @@ class Candidate:
     attacker: Actor | None = None
     target: Actor | None = None
     target_text: tuple[int, int] | None = None  # normalized span of a free-text target
+    target_word: str | None = None  # its first word
     location: Actor | None = None
     weapon: Actor | None = None
     date: date | None = None
@@ -223,8 +225,14 @@ def _consequence(view: View, hit: Hit) -> bool:
 
 
 def _consequence_at(view: View, i: int) -> bool:
-    """A consequence phrase ends right before word ``i``."""
-    return any(len(p) <= i and tuple(view.keys[i - len(p) : i]) == p for p in view.rw.consequence)
+    """A consequence phrase (``وأدى إلى``: with a conjunction) ends right before word ``i``."""
+    for p in view.rw.consequence:
+        n = len(p)
+        if n <= i:
+            words = view.keys[i - n : i]
+            if tuple(words[1:]) == p[1:] and words[0] in (p[0], "و" + p[0], "ف" + p[0]):
+                return True
+    return False
 
 
 def _consequence_owner(view: View, lex: EventLexicon, groups: Sequence[_Group], i: int) -> _Group | None:
@@ -240,7 +248,7 @@ def _consequence_owner(view: View, lex: EventLexicon, groups: Sequence[_Group], 
 
 
 def _clausal(view: View, lex: EventLexicon, g: _Group) -> bool:
-    if any(h.trigger.kind == "verb" for h in g.hits):
+    if any(h.trigger.kind in ("verb", "receive") for h in g.hits):
         return True
     return any(_is_light(lex, view.keys[j]) for j in range(max(0, g.main.first - 6), g.main.first))
 
@@ -283,7 +291,9 @@ def _strike_attacker(
             if actor is not None:
                 return actor
         if t.kind == "verb":
-            actor = view.subject(hit.first, lo, hi, english=english)
+            actor = view.origin_before(hit.first, lo) or view.subject(
+                hit.first, lo, hi, english=english, coordinated=hit.prefix[:1] in ("و", "ف")
+            )
             if actor is not None and actor.type in AGENT_TYPES:
                 return actor
     main = group.main
@@ -292,6 +302,8 @@ def _strike_attacker(
             key = view.keys[j]
             trig = lex.triggers.get(key) or lex.triggers.get(key[1:] if key[:1] in "وف" else key)
             if trig is not None and trig.kind == "light":
+                if j > 0 and view.keys[j - 1] in view.rw.passive_aux:
+                    return None  # تم تنفيذ الضربة: no actor stated
                 inside = view.actor_starting(j + 1, main.first, ACTOR_TYPES)
                 return inside or view.nearest_before(j, lo, ACTOR_TYPES)
         if "ب" in main.prefix:
@@ -315,9 +327,20 @@ def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) ->
                 killed.append(org)
     cand.persons = {a.id for a in killed}
     cand.named = any(a.type == "PERSON" for a in killed)
-    main = group.main
-    if main.trigger.kind == "receive":
-        subject = view.nearest_before(main.first, 0, ACTOR_TYPES)
+    receive = next((h for h in group.hits if h.trigger.kind == "receive"), None)
+    if receive is not None:
+        # تعرضت القاعدة لهجوم / هجوم تعرضت له قاعدة: the one who suffered it is the target.
+        after = receive.last + 1
+        if after < len(view.keys) and view.keys[after] in ("له", "لها", "لهم"):
+            found = view.object_after(after, group_hi)
+            if isinstance(found, Actor):
+                cand.target = found
+                return
+            if found is not None:
+                cand.target_text = (view.words[found[0]].start, view.words[found[1]].end)
+                cand.target_word = view.keys[found[0]]
+                return
+        subject = view.nearest_before(receive.first, 0, ACTOR_TYPES)
         if subject is not None:
             cand.target = subject
             return
@@ -327,6 +350,16 @@ def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) ->
     hi = group_hi
     for hit in group.hits:
         found: Actor | tuple[int, int] | None = None
+        if hit.trigger.kind == "verb" and hit.first > 1 and view.keys[hit.first - 1] in _PASSIVE:
+            # their vehicle was struck by missiles: the subject is the target.
+            found = view.passive_subject(hit.first - 1)
+            if isinstance(found, Actor):
+                cand.target = found
+                return
+            if found is not None:
+                cand.target_text = (view.words[found[0]].start, view.words[found[1]].end)
+                cand.target_word = view.keys[found[0]]
+            return
         # The object of a targeting verb or its noun (استهدف، استهداف) comes first; an event noun
         # names its target after a marker (الهجوم على السفارة).
         if hit.trigger.kind == "verb" or hit.trigger.term in view.rw.target_verbs:
@@ -341,6 +374,7 @@ def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) ->
         if found is not None:
             first, last = found
             cand.target_text = (view.words[first].start, view.words[last].end)
+            cand.target_word = view.keys[first]
             return
 
 

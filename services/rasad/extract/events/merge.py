@@ -92,13 +92,17 @@ def _conflict(e: _Event, c: Candidate) -> bool:
         if isinstance(t, Actor) and c.target is not None and _country(t) != _country(c.target):
             return True
     loc = e.value("location")
-    return (
-        isinstance(loc, Actor)
-        and c.location is not None
-        and loc.type == c.location.type == "PLACE"
-        and loc.id != c.location.id
-        and _country(loc) != _country(c.location)
-    )
+    if not isinstance(loc, Actor) or c.location is None or loc.id == c.location.id:
+        return False
+    a, b = _known_country(loc), _known_country(c.location)
+    return a is not None and b is not None and a != b
+
+
+def _known_country(actor: Actor) -> str | None:
+    if actor.type == "COUNTRY":
+        return actor.id
+    country = country_of(actor.id)
+    return country if country != actor.id else None
 
 
 def _score(e: _Event, c: Candidate) -> float:
@@ -133,21 +137,25 @@ def _anaphoric(c: Candidate) -> bool:
 
 
 def _same_without_actor(e: _Event, c: Candidate) -> bool:
-    """Two reports of a strike, one of them without its actor, in the same country (the same
-    place or one inside the other) and with no other target: one event."""
+    """Two reports of a strike, one of them without its actor, and no other target: one event
+    when they are in the same country (the same place or one inside the other), or, when one
+    has no place, when they strike the same target or are a headline and its first sentence."""
     if c.type != "strike" or _conflict(e, c):
         return False
     if e.attacker is not None and c.attacker is not None:
         return False
-    here, there = e.value("location"), c.location
-    if not isinstance(here, Actor) or there is None or _country(here) != _country(there):
-        return False
     target = e.value("target")
     if isinstance(target, Actor) and c.target is not None and target.id != c.target.id:
-        return (
-            _country(target) == _country(c.target) and target.type != "COUNTRY" and c.target.type != "COUNTRY"
-        )
-    return True
+        countries = target.type == "COUNTRY" or c.target.type == "COUNTRY"
+        if countries or _country(target) != _country(c.target):
+            return False
+    here, there = e.value("location"), c.location
+    if isinstance(here, Actor) and there is not None:
+        return _country(here) == _country(there)
+    same_target = (isinstance(target, Actor) and c.target is not None and target.id == c.target.id) or (
+        c.target_word is not None and c.target_word in {p.target_word for p in e.parts}
+    )
+    return same_target or (e.first.sentence == 0 and c.sentence == 1)
 
 
 def merge(candidates: Sequence[Candidate]) -> list[_Event]:

@@ -75,6 +75,7 @@ class RoleWords:
     not_target_heads: frozenset[str] = frozenset()
     consequence: frozenset[tuple[str, ...]] = frozenset()
     attribution: frozenset[str] = frozenset()
+    passive_aux: frozenset[str] = frozenset()
 
 
 Phrases = Mapping[str, tuple[tuple[str, ...], ...]]
@@ -132,6 +133,7 @@ def role_words(lex: EventLexicon) -> RoleWords:
         target_instruments=_set(r.get("target_instruments", ())),
         not_target_heads=_set(r.get("not_target_heads", ())),
         attribution=_set(r.get("attribution_verbs", ())),
+        passive_aux=_set(r.get("passive_auxiliaries", ())),
         consequence=frozenset(
             tuple(normalize_term(str(v)).split()) for v in r.get("consequence_markers", ())
         ),
@@ -280,6 +282,31 @@ class View:
                 return self.actor_starting(j + n, j + n + 3, AGENT_TYPES)
         return None
 
+    def origin_before(self, i: int, lo: int) -> Actor | None:
+        """X in ``مسيّرة أطلقت من اليمن استهدفت`` / ``a drone launched from Yemen hit``: a launch
+        origin between the verb at word ``i`` and the six words before it."""
+        for j in range(max(lo, i - 6), i):
+            n = self.phrase_at(j, self.rw.agent)
+            if n and self.keys[j] not in ("by", "من"):
+                actor = self.actor_starting(j + n, i, AGENT_TYPES)
+                if actor is not None and actor.last < i:
+                    return actor
+        return None
+
+    def passive_subject(self, aux: int) -> Actor | tuple[int, int] | None:
+        """The subject before an English passive auxiliary: a mention ending there, else the noun
+        (with the word before it unless that is a determiner)."""
+        j = aux - 1
+        for a in self.actors:
+            if a.last == j and a.type in ACTOR_TYPES | {"PERSON", "PLACE"}:
+                return a
+        if j < 0 or self.is_punct(j) or self.keys[j] in self.rw.not_target_heads:
+            return None
+        first = (
+            j - 1 if j > 0 and not self.is_punct(j - 1) and self.keys[j - 1] not in self.rw.target_skip else j
+        )
+        return first, j
+
     def attributed_to(self, first: int, last: int) -> Actor | None:
         """X in ``نسبت تلك الغارة إلى X`` / ``attributed the strike to X``."""
         if last + 1 >= len(self.keys) or self.keys[last + 1] not in ("الي", "to"):
@@ -312,11 +339,12 @@ class View:
             j -= 1
         return None
 
-    def subject(self, i: int, lo: int, hi: int, *, english: bool) -> Actor | None:
-        """The subject of the verb at word ``i``: just before it, else right after, else before."""
+    def subject(self, i: int, lo: int, hi: int, *, english: bool, coordinated: bool = False) -> Actor | None:
+        """The subject of the verb at word ``i``: just before it, else right after, else before.
+        A verb with a conjunction (واستهدفت) opens a clause: its subject is not before it."""
         if self.relative_before(i):
             return None
-        lo = max(lo, self.clause_start(i))
+        lo = i if coordinated and not english else max(lo, self.clause_start(i))
         before = [a for a in self.actors if lo <= a.first and a.last < i and a.type in AGENT_TYPES]
         before = [a for a in before if self.preposition(a) is None]
         if before and i - before[-1].last <= 2:
