@@ -201,7 +201,10 @@ def score(predicted: Mapping[str, Sequence[Event]], gold: Mapping[str, Gold]) ->
         events = sorted(predicted.get(article, []), key=lambda e: -e.confidence)
         used: set[int] = set()
         for ge in sorted(g.events, key=lambda e: e.optional):
-            found = next((i for i, e in enumerate(events) if i not in used and matches(e, ge)), None)
+            candidates = [i for i, e in enumerate(events) if i not in used and matches(e, ge)]
+            # Among events that match, one with the gold's status first (arms transfers).
+            found = next((i for i in candidates if events[i].status == ge.status), None)
+            found = candidates[0] if found is None and candidates else found
             if found is None:
                 if not ge.optional:
                     s.fn += 1

@@ -43,7 +43,9 @@ _ARMS_STATUS = {
 }
 _PASSIVE = frozenset({"was", "were", "been", "being"})
 _DATE_REACH = 16  # words between a trigger and its date
-_DEAL_NOUNS = frozenset({"صفقه", "صفقات", "صفقه اسلحه", "صفقه سلاح", "عقد تسليح", "arms deal"})
+_DEAL_NOUNS = frozenset(
+    {"صفقه", "صفقات", "صفقه اسلحه", "صفقه سلاح", "عقد تسليح", "شراء", "arms deal", "purchase"}
+)
 
 
 @dataclass(frozen=True)
@@ -480,6 +482,16 @@ def _arms_parties(view: View, hit: Hit, lo: int, hi: int, english: bool) -> tupl
             if a != subject and view.preposition(a) in {"من", "مع", "from", "with"}
         ]
         source = sources[0] if sources else None
+        if source is None:
+            # شراء منظومات إس-400 الروسية: the weapon's nisba names the supplier.
+            after = [
+                a
+                for a in view.actors_between(hit.last + 1, hi, frozenset({"COUNTRY"}))
+                if a != subject
+                and view.preposition(a) is None
+                and any(w.last + 1 >= a.first - 1 for w in view.weapons)
+            ]
+            source = after[0] if after else None
         if source is not None and (subject is None or country_of(subject.id) == country_of(source.id)):
             others_before = [
                 a
@@ -492,6 +504,13 @@ def _arms_parties(view: View, hit: Hit, lo: int, hi: int, english: bool) -> tupl
             subject = others_before[-1] if others_before else None
         return source, subject
     recipients = [a for a in others if view.preposition(a) not in {"من", "from", "في", "in"}]
+    if not recipients:
+        # عقدا لتسليم دفعة إضافية من منظومة إس-400 لتركيا: a recipient with ل or إلى further on.
+        recipients = [
+            a
+            for a in view.actors_between(hit.last + 1, hi, ACTOR_TYPES)
+            if a != subject and view.preposition(a) in {"ل", "الي", "to"}
+        ]
     return subject, (recipients[0] if recipients else None)
 
 
@@ -579,8 +598,27 @@ def candidates(
         found = _sentence(view, lex, hits, english, published)
         for cand in found:
             cand.sentence = n
+        _carry_parties(out, found, n)
         out.extend(found)
     return out
+
+
+def _carry_parties(before: Sequence[Candidate], found: Sequence[Candidate], n: int) -> None:
+    """An arms transfer whose supplier or recipient is missing takes it from the transfer of the
+    sentence before (the supplier named in one sentence, the recipient in the next)."""
+    previous = next((c for c in reversed(before) if c.type == "arms_transfer" and c.sentence == n - 1), None)
+    if previous is None:
+        return
+    for cand in found:
+        if cand.type != "arms_transfer" or (cand.attacker is None) == (cand.target is None):
+            continue
+        if cand.attacker is None:
+            supplier, recipient = previous.attacker, cand.target
+        else:
+            supplier, recipient = cand.attacker, previous.target
+        if supplier is None or recipient is None or country_of(supplier.id) == country_of(recipient.id):
+            continue
+        cand.attacker, cand.target = supplier, recipient
 
 
 def _sentence(
