@@ -30,9 +30,11 @@ from rasad.extract import gazetteer as gazetteer_module
 from rasad.extract import lexicon as lexicon_module
 from rasad.extract.boilerplate import body_spans
 from rasad.extract.gazetteer import Gazetteer, Record
+from rasad.extract.headed import Headed, HeadFinder, headed_id
+from rasad.extract.lexicon import Lexicon
 from rasad.extract.matcher import Automaton, Hit, build, key_text, match_key
 from rasad.extract.normalize import Normalized, normalize
-from rasad.extract.people import NameFinder, Person, person_id
+from rasad.extract.people import Covered, NameFinder, Person, person_id
 
 __all__ = ["EXTRACTOR_VERSION", "Engine", "engine", "extract"]
 
@@ -52,6 +54,7 @@ class Mention(NamedTuple):
     key: str
     record: Record | None
     name: str
+    type: str = "PERSON"
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,12 @@ class Engine:
     gazetteer: Gazetteer
     automaton: Automaton
     names: NameFinder
+    heads: HeadFinder
     locative: frozenset[str]
     locative_clitics: frozenset[str]
     countries: dict[str, str | None]
     facts: tuple[RecordFacts, ...]
+    headless: dict[str, int]
 
     @classmethod
     def build(cls) -> Engine:
@@ -76,10 +81,12 @@ class Engine:
             gazetteer=gazetteer,
             automaton=automaton,
             names=NameFinder.build(lexicon),
+            heads=HeadFinder.build(lexicon),
             locative=frozenset(match_key(w) for w in lexicon.locative),
             locative_clitics=frozenset(match_key(w) for w in lexicon.locative_clitics),
             countries=countries,
             facts=tuple(_facts(r, gazetteer, countries) for r in automaton.records),
+            headless=_headless(automaton.records, lexicon),
         )
 
     # -- the pass -------------------------------------------------------------------------
@@ -97,15 +104,52 @@ class Engine:
         selected = _select(gazetteer_hits, len(keys))
         collected = _Collector(text, index, body)
         self._resolve(keys, selected, collected)
-        people = self._people(keys, text, index, word_hits, selected)
+        spans = [(group[0].start - len(group[0].prefix), group[0].end) for _, group in selected]
+        headed = self._headed(keys, text, index, scan.heads, selected, spans)
+        for mention in headed:
+            name = mention.name if mention.record is None else None
+            collected.add(
+                mention.start, mention.end, mention.kind, mention.key, mention.record, mention.type, name
+            )
+        spans += [(m.start, m.end) for m in headed]
+        people = self._people(keys, text, index, word_hits, selected, sorted(spans))
         for mention in sorted(people, key=_start_of):
-            collected.add(mention.start, mention.end, "entity", mention.key, None)
+            collected.add(mention.start, mention.end, "entity", mention.key, None, "PERSON")
         return Analysis(text, normalized, body, collected.groups())
+
+    def _headed(
+        self,
+        keys: str,
+        text: str,
+        index: Sequence[int],
+        head_hits: list[Hit],
+        selected: list[tuple[int, list[Hit]]],
+        spans: list[tuple[int, int]],
+    ) -> list[Mention]:
+        """Organizations and places recognized from their head noun, and later mentions of
+        their names alone."""
+        if not head_hits:
+            return []
+        found = self.heads.find(keys, text, index, head_hits, Covered(spans))
+        if not found:
+            return []
+        taken = _Taken(
+            [(start, group[0].end) for start, group in selected] + [(h.start, h.end) for h in found]
+        )
+        mentions = [self._headed_mention(h, h.start, h.end) for h in found]
+        for item in {h.key: h for h in found}.values():
+            if not item.key[-1].isdigit():
+                mentions.extend(self._headed_mention(item, a, b) for a, b in _repeats(keys, item.key, taken))
+        return sorted(mentions, key=_start_of)
 
     def _resolve(self, keys: str, selected: list[tuple[int, list[Hit]]], collected: _Collector) -> None:
         """Add the record each selected group stands for to ``collected``, in text order."""
         facts = self.facts
-        sure_countries = {facts[group[0].target.record].country for _, group in selected if len(group) == 1}
+        sure_countries: dict[str | None, int] = {}
+        for _, group in selected:
+            if len(group) == 1:
+                country = facts[group[0].target.record].country
+                sure_countries[country] = sure_countries.get(country, 0) + 1
         text, index, body, by_key = collected.text, collected.index, collected.body, collected.by_key
         part, part_count = 0, len(body)
         for start, group in selected:
@@ -122,7 +166,7 @@ class Engine:
                 fact = fact.capital
             entry = by_key.get(fact.id)
             if entry is None:
-                entry = by_key[fact.id] = (start, Group(fact.id, fact.kind, fact.record, []))
+                entry = by_key[fact.id] = (start, Group(fact.id, fact.kind, fact.record, [], fact.type))
             stop = index[hit.end]
             while stop > begin and not text[stop - 1].isalnum():
                 stop -= 1
@@ -137,6 +181,16 @@ class Engine:
         )
         return word is not None and word.group(1) in self.locative
 
+    def _headed_mention(self, item: Headed, start: int, end: int) -> Mention:
+        """A mention of a name found from its head noun: the gazetteer record whose alias is
+        that head with that name (``ناحية القائم`` → Al-Qa'im, known as ``قضاء القائم``), else a
+        new entity."""
+        known = self.headless.get(item.key)
+        if known is not None:
+            fact = self.facts[known]
+            return Mention(start, end, fact.kind, fact.id, fact.record, fact.record.name, fact.type)
+        return Mention(start, end, "entity", headed_id(item.type, item.key), None, item.name, item.type)
+
     def _people(
         self,
         keys: str,
@@ -144,14 +198,17 @@ class Engine:
         index: Sequence[int],
         word_hits: list[Hit],
         selected: list[tuple[int, list[Hit]]],
+        spans: list[tuple[int, int]],
     ) -> list[Mention]:
+        """People from titles and given names; ``spans`` are the known names' spans (gazetteer
+        matches with their proclitics, and names found from their head noun)."""
         if not word_hits:
             return []
         facts = self.facts
-        entities = [group[0] for _, group in selected]
-        spans = [(h.start - len(h.prefix), h.end) for h in entities]
         known = frozenset(
-            start for (start, _), h in zip(spans, entities, strict=True) if facts[h.target.record].person
+            group[0].start - len(group[0].prefix)
+            for _, group in selected
+            if facts[group[0].target.record].person
         )
         found = self.names.find(keys, text, index, word_hits, spans, known)
         if not found:
@@ -178,9 +235,32 @@ class RecordFacts:
     record: Record
     id: str
     kind: str
+    type: str
     country: str | None
     person: bool
     capital: RecordFacts | None
+
+
+def _headless(records: Sequence[Record], lexicon: Lexicon) -> dict[str, int]:
+    """Names of places and organizations whose alias starts with a head noun, without it
+    (``قضاء القائم`` → ``القايم``), to the record's index; names claimed twice are left out."""
+    heads = {match_key(h) for h in (*lexicon.heads.place, *lexicon.heads.org, *lexicon.heads.org_quoted)}
+    out: dict[str, int] = {}
+    clashes: set[str] = set()
+    for position, record in enumerate(records):
+        if record.type not in ("PLACE", "ORG"):
+            continue
+        for alias in record.aliases():
+            key = match_key(alias)
+            for head in heads:
+                if key.startswith(head + " ") and len(key) > len(head) + 3:
+                    rest = key[len(head) + 1 :]
+                    if out.get(rest, position) != position:
+                        clashes.add(rest)
+                    out[rest] = position
+    for rest in clashes:
+        del out[rest]
+    return out
 
 
 def _facts(record: Record, gazetteer: Gazetteer, countries: dict[str, str | None]) -> RecordFacts:
@@ -188,18 +268,24 @@ def _facts(record: Record, gazetteer: Gazetteer, countries: dict[str, str | None
     if record.capital_of:
         capital = _facts(gazetteer.by_id[record.capital_of], gazetteer, countries)
     kind = "weapon" if record.type == "WEAPON" else "entity"
-    return RecordFacts(record, record.id, kind, countries[record.id], record.type == "PERSON", capital)
+    entity_type = record.entity_type or "ORG"
+    return RecordFacts(
+        record, record.id, kind, entity_type, countries[record.id], record.type == "PERSON", capital
+    )
 
 
 class Group(NamedTuple):
     """The mentions of one entity or weapon in the body: its id, ``entity`` or ``weapon``, its
-    gazetteer record (None for a person found from context) and its spans in the original text,
-    in text order, as plain data."""
+    gazetteer record (None for a name found from context), its entity type and, for a name
+    found from its head noun, its name; and its spans in the original text, in text order, as
+    plain data."""
 
     key: str
     kind: str
     record: Record | None
     spans: list[dict[str, Any]]
+    type: str | None = None
+    name: str | None = None
 
 
 class _Collector:
@@ -212,7 +298,16 @@ class _Collector:
         self.body = body
         self.by_key: dict[str, tuple[int, Group]] = {}
 
-    def add(self, start: int, end: int, kind: str, key: str, record: Record | None) -> None:
+    def add(
+        self,
+        start: int,
+        end: int,
+        kind: str,
+        key: str,
+        record: Record | None,
+        entity_type: str | None = None,
+        name: str | None = None,
+    ) -> None:
         index = self.index
         begin = index[start]
         body = self.body
@@ -221,7 +316,7 @@ class _Collector:
             return
         entry = self.by_key.get(key)
         if entry is None:
-            entry = self.by_key[key] = (start, Group(key, kind, record, []))
+            entry = self.by_key[key] = (start, Group(key, kind, record, [], entity_type, name))
         if start >= end:
             return
         text = self.text
@@ -252,18 +347,19 @@ class Analysis:
     def entities(self) -> list[Entity]:
         """The entities, validated in one call from plain data."""
         out: list[dict[str, Any]] = []
-        for key, kind, record, spans in self.groups:
+        for key, kind, record, spans, entity_type, name in self.groups:
             if kind != "entity" or not spans:
                 continue
             if record is None:
-                name = max(spans, key=_name_rank)["text"]
-                out.append({"id": key, "name": name, "type": "PERSON", "mentions": spans})
+                if name is None:
+                    name = max(spans, key=_name_rank)["text"]
+                out.append({"id": key, "name": name, "type": entity_type or "PERSON", "mentions": spans})
             else:
                 out.append(
                     {
                         "id": key,
                         "name": record.name,
-                        "type": record.entity_type or "ORG",
+                        "type": entity_type or "ORG",
                         "wikidata": record.wikidata,
                         "mentions": spans,
                     }
@@ -273,7 +369,7 @@ class Analysis:
     def weapons(self) -> list[Weapon]:
         """The weapon systems, validated in one call from plain data."""
         out: list[dict[str, Any]] = []
-        for key, kind, record, spans in self.groups:
+        for key, kind, record, spans, _, _ in self.groups:
             if kind != "weapon" or record is None or record.category is None or not spans:
                 continue
             out.append(
@@ -332,13 +428,15 @@ def _select(hits: Sequence[Hit], length: int) -> list[tuple[int, list[Hit]]]:
     return [(span[0], spans[span]) for span in chosen]
 
 
-def _choose(group: list[Hit], facts: Sequence[RecordFacts], countries: set[str | None]) -> Hit:
+def _choose(group: list[Hit], facts: Sequence[RecordFacts], countries: dict[str | None, int]) -> Hit:
     """One hit of a span shared by ambiguous records: the one whose country the article
-    mentions unambiguously, else the first."""
+    mentions most often unambiguously (``وزارة الدفاع`` in an article about Iraq), else the first."""
+    best, best_count = group[0], 0
     for hit in group:
-        if facts[hit.target.record].country in countries:
-            return hit
-    return group[0]
+        count = countries.get(facts[hit.target.record].country, 0)
+        if count > best_count:
+            best, best_count = hit, count
+    return best
 
 
 def _case_ok(text: str, index: Sequence[int], hit: Hit) -> bool:
@@ -371,6 +469,24 @@ class _Taken:
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self.starts, end)
         return i > 0 and self.reach[i - 1] > start
+
+
+def _repeats(keys: str, name: str, taken: _Taken) -> list[tuple[int, int]]:
+    """Further occurrences of ``name`` in ``keys`` as a whole word (after a one-letter
+    proclitic at most) outside the ``taken`` spans."""
+    out: list[tuple[int, int]] = []
+    pos = keys.find(name)
+    while pos >= 0:
+        end = pos + len(name)
+        begin = pos
+        while begin > 0 and keys[begin - 1].isalnum() and pos - begin < 2:
+            begin -= 1
+        ok = (end >= len(keys) or not keys[end].isalnum()) and keys[begin:pos] in _SURNAME_CLITICS
+        ok = ok and (begin == 0 or not keys[begin - 1].isalnum())
+        if ok and not taken.overlaps(pos, end):
+            out.append((pos, end))
+        pos = keys.find(name, end)
+    return out
 
 
 def _surname_mentions(keys: str, person: Person, taken: _Taken) -> list[Mention]:

@@ -37,6 +37,20 @@ class Markers(_Frozen):
     line: tuple[Term, ...] = ()
 
 
+class Heads(_Frozen):
+    """Head nouns that introduce a name the gazetteer may lack: ``org`` an armed group's name,
+    ``org_quoted`` a quoted name (agencies, companies), ``place`` a place name after it,
+    ``place_after`` a place name before it (English), ``unit`` a unit number; ``stop`` words
+    that are never the first word of such a name."""
+
+    org: tuple[Term, ...] = ()
+    org_quoted: tuple[Term, ...] = ()
+    place: tuple[Term, ...] = ()
+    place_after: tuple[Term, ...] = ()
+    unit: tuple[Term, ...] = ()
+    stop: tuple[Term, ...] = ()
+
+
 class Lexicon(_Frozen):
     version: Literal[1] = 1
     sources: Annotated[list[str], Field(min_length=1)]
@@ -48,6 +62,7 @@ class Lexicon(_Frozen):
     locative: tuple[Term, ...]
     locative_clitics: tuple[Term, ...]
     markers: Markers
+    heads: Heads = Heads()
 
 
 def load_from(directory: Path) -> Lexicon:

@@ -55,6 +55,11 @@ class Kind:
     STOP = 8
     JOINER = 9
     SKIP = 10
+    HEAD_ORG = 11  # an armed group's name follows (كتائب ..., سرايا ...)
+    HEAD_ORG_QUOTED = 12  # a quoted name follows (وكالة «...», مجموعة "...")
+    HEAD_PLACE = 13  # a place name follows (قضاء ..., town of ...)
+    HEAD_PLACE_AFTER = 14  # a place name comes before (... neighborhood)
+    HEAD_UNIT = 15  # a unit number follows (اللواء 45)
 
 
 class Target(NamedTuple):
@@ -130,12 +135,15 @@ class Automaton:
         """The hits of :meth:`hits`, sorted by kind as they are found."""
         return Scan(*self._scan(text, split=True))
 
-    def _scan(self, text: str, *, split: bool) -> tuple[list[Hit], list[Hit], list[Hit], list[Hit]]:
+    def _scan(
+        self, text: str, *, split: bool
+    ) -> tuple[list[Hit], list[Hit], list[Hit], list[Hit], list[Hit]]:
         gazetteer: list[Hit] = []
         words: list[Hit] = gazetteer if not split else []
         tails: list[Hit] = gazetteer if not split else []
         lines: list[Hit] = gazetteer if not split else []
-        by_kind = (gazetteer, gazetteer, words, words, words, tails, lines)
+        heads: list[Hit] = gazetteer if not split else []
+        by_kind = (gazetteer, gazetteer, words, words, words, tails, lines, *([heads] * 9))
         new = tuple.__new__
         n = len(text)
         for last, (length, entries) in self.automaton.iter(text):
@@ -155,18 +163,19 @@ class Automaton:
                 if prefix in allowed:
                     by_kind[target.kind].append(new(Hit, (start, end, prefix, target)))
         if not split:
-            return gazetteer, [], [], []
-        return gazetteer, words, tails, lines
+            return gazetteer, [], [], [], []
+        return gazetteer, words, tails, lines, heads
 
 
 class Scan(NamedTuple):
     """Hits of one text by kind: gazetteer records and demonyms, title and given-name words,
-    tail markers, line markers."""
+    tail markers, line markers, head nouns of organizations and places."""
 
     gazetteer: list[Hit]
     words: list[Hit]
     tails: list[Hit]
     lines: list[Hit]
+    heads: list[Hit]
 
 
 def _add(table: dict[str, list[Target]], key: str, target: Target) -> None:
@@ -209,6 +218,11 @@ def build(gazetteer: Gazetteer, lexicon: Lexicon) -> Automaton:
     _word_targets(table, lexicon.given_names, Kind.GIVEN)
     _word_targets(table, lexicon.markers.tail, Kind.TAIL)
     _word_targets(table, lexicon.markers.line, Kind.LINE)
+    _word_targets(table, lexicon.heads.org, Kind.HEAD_ORG)
+    _word_targets(table, lexicon.heads.org_quoted, Kind.HEAD_ORG_QUOTED)
+    _word_targets(table, lexicon.heads.place, Kind.HEAD_PLACE)
+    _word_targets(table, lexicon.heads.place_after, Kind.HEAD_PLACE_AFTER)
+    _word_targets(table, lexicon.heads.unit, Kind.HEAD_UNIT)
     automaton = ahocorasick.Automaton()
     for key, targets in table.items():
         automaton.add_word(key, (len(key), tuple((t, PREFIXES[t.rule]) for t in targets)))

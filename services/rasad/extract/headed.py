@@ -1,0 +1,205 @@
+"""Organizations and places the gazetteer does not know, recognized from the noun that heads
+them.
+
+Arabic names its units, agencies and places after a head noun: ``اللواء 45``, ``الفوج 33`` (a
+numbered unit), ``وكالة «إنترفاكس»``, ``مجموعة "روستيك"`` (a quoted name), ``كتائب ...``,
+``سرايا ...`` (an armed group), ``قضاء القائم``, ``ناحية ...``, ``قرية ...``, ``مدينة ...``
+(a place); English writes ``the town of Tarmiyah`` and ``the Mashtal neighborhood``. The head
+words are data (``data/lexicon/heads.yaml``); the automaton finds them in its one pass and this
+module reads the name after (or, for English trailing heads, before) them on the key text.
+
+Guards: the name does not start inside a gazetteer match (the gazetteer knows it better), nor
+with a stop word, a title word or a number (except for unit heads, which take only a number);
+an Arabic place head without the article (``مدينة``, not ``المدينة``) is followed by one name
+word, or by two when the second carries the article (``جرف الصخر``) or the first is a name
+joiner (``أبو غريب``); a word ending in the nisba ``ية`` is an adjective (``منطقة حدودية``), not
+a name. English name words must be capitalized in the original.
+
+The id is derived from the normalized name (``org:اللواء_45``, ``place:القايم``), so every
+spelling that normalizes alike, in any article, gets the same id; later mentions of the name
+alone (with its proclitics) in the same article link to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rasad.extract.lexicon import Lexicon
+from rasad.extract.matcher import Hit, Kind, match_key
+
+__all__ = ["HeadFinder", "Headed", "headed_id"]
+
+_WORD = re.compile(r"\w+")
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_GAP = re.compile(r"[ \"']*")
+_QUOTED = re.compile(r"\s*[\"'](?P<name>[^\"'\n]{2,40}?)\s*[\"']")
+_NUMBER = re.compile(r"\s*(\d{1,3})\b")
+_CLITICS = ("و", "ف", "ب", "ل", "ك")
+_NISBA_ENDINGS = ("يه", "يين", "يون")
+MAX_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Headed:
+    """A context-recognized organization or place: its canonical name, type, and the spans (in
+    the key text) of its mentions."""
+
+    key: str
+    name: str
+    type: str  # "ORG" or "PLACE"
+    start: int
+    end: int
+
+
+def headed_id(entity_type: str, key: str) -> str:
+    return ("org:" if entity_type == "ORG" else "place:") + key.replace(" ", "_")
+
+
+@dataclass(frozen=True)
+class HeadFinder:
+    stop: frozenset[str]
+    joiners: frozenset[str]
+
+    @classmethod
+    def build(cls, lexicon: Lexicon) -> HeadFinder:
+        title_words = {
+            word
+            for title in (*lexicon.titles.rank, *lexicon.titles.role)
+            for word in match_key(title).split(" ")
+        }
+        stop = frozenset(match_key(w) for w in lexicon.stopwords) | frozenset(title_words)
+        stop |= frozenset(match_key(w) for w in lexicon.heads.stop)
+        return cls(stop=stop, joiners=frozenset(match_key(w) for w in lexicon.name_joiners))
+
+    def find(
+        self, keys: str, original: str, index: Sequence[int], hits: Sequence[Hit], covered: object
+    ) -> list[Headed]:
+        """The organizations and places introduced by the head ``hits`` of ``keys``; ``covered``
+        answers ``pos in covered`` for positions inside gazetteer matches."""
+        found: list[Headed] = []
+        until = -1
+        for hit in sorted(hits, key=lambda h: (h.start - len(h.prefix), -(h.end - h.start))):
+            if hit.start - len(hit.prefix) < until or hit.start in covered:  # type: ignore[operator]
+                continue
+            kind = hit.target.kind
+            if kind == Kind.HEAD_UNIT:
+                item = self._unit(keys, hit)
+            elif kind == Kind.HEAD_PLACE_AFTER:
+                item = self._before(keys, original, index, hit, covered)
+            else:
+                item = self._after(keys, original, index, hit, covered)
+            if item is not None:
+                found.append(item)
+                until = max(item.end, hit.end)
+        return found
+
+    def _unit(self, keys: str, hit: Hit) -> Headed | None:
+        number = _NUMBER.match(keys, hit.end)
+        if number is None:
+            return None
+        head = keys[hit.start : hit.end]
+        head = head if head.startswith("ال") else "ال" + head
+        key = f"{head} {number.group(1)}"
+        return Headed(key, key, "ORG", hit.start - len(hit.prefix), number.end())
+
+    def _after(
+        self, keys: str, original: str, index: Sequence[int], hit: Hit, covered: object
+    ) -> Headed | None:
+        entity_type = "PLACE" if hit.target.kind == Kind.HEAD_PLACE else "ORG"
+        quoted = _QUOTED.match(keys, hit.end)
+        if quoted is not None:
+            start, end = quoted.span("name")
+            if start in covered or len(quoted.group("name").split()) > MAX_WORDS:  # type: ignore[operator]
+                return None
+            return self._made(keys, original, index, start, end, entity_type)
+        if hit.target.kind == Kind.HEAD_ORG_QUOTED:
+            return None
+        gap = _GAP.match(keys, hit.end)
+        pos = gap.end() if gap is not None else hit.end
+        if pos == hit.end and pos < len(keys) and keys[pos] != " ":
+            return None
+        words = self._words(keys, original, index, pos, covered)
+        if not words:
+            return None
+        if hit.target.kind == Kind.HEAD_ORG and not any(w.group().startswith("ال") for w in words):
+            return None
+        if _ARABIC.match(keys, hit.start) and entity_type == "PLACE":
+            if keys[hit.start - len(hit.prefix) : hit.start].endswith("ال") or keys.startswith(
+                "ال", hit.start
+            ):
+                return None
+            words = self._place_words(words)
+            if not words:
+                return None
+        return self._made(keys, original, index, words[0].start(), words[-1].end(), entity_type)
+
+    def _before(
+        self, keys: str, original: str, index: Sequence[int], hit: Hit, covered: object
+    ) -> Headed | None:
+        """English trailing heads: ``the Mashtal neighborhood``."""
+        end = hit.start - len(hit.prefix)
+        while end > 0 and keys[end - 1] == " ":
+            end -= 1
+        start = end
+        words = 0
+        while start > 0 and words < MAX_WORDS:
+            word = re.search(r"(\w+)$", keys[max(0, start - 30) : start])
+            if word is None:
+                break
+            begin = start - len(word.group(1))
+            if begin in covered or word.group(1) in self.stop or not original[index[begin]].isupper():  # type: ignore[operator]
+                break
+            start = begin
+            words += 1
+            if start == 0 or keys[start - 1] != " ":
+                break
+            start -= 1
+        while start < end and keys[start] == " ":
+            start += 1
+        if start >= end:
+            return None
+        return self._made(keys, original, index, start, end, "PLACE")
+
+    def _words(
+        self, keys: str, original: str, index: Sequence[int], pos: int, covered: object
+    ) -> list[re.Match[str]]:
+        words: list[re.Match[str]] = []
+        for match in _WORD.finditer(keys, pos, min(len(keys), pos + 80)):
+            gap = keys[(words[-1].end() if words else pos) : match.start()]
+            word = match.group()
+            if gap.strip() or match.start() in covered or word in self.stop or word.isdigit():  # type: ignore[operator]
+                break
+            if not _ARABIC.match(word) and not original[index[match.start()]].isupper():
+                break
+            if _ARABIC.match(word) and len(word) > 3 and word[0] in _CLITICS and not words:
+                break
+            words.append(match)
+            if len(words) >= MAX_WORDS:
+                break
+        while words and words[-1].group() in self.joiners:
+            words.pop()
+        return words
+
+    def _place_words(self, words: list[re.Match[str]]) -> list[re.Match[str]]:
+        first = words[0].group()
+        if first.endswith(_NISBA_ENDINGS) and not first.startswith("ال"):
+            return []
+        if len(words) == 1:
+            return words
+        second = words[1].group()
+        if first in self.joiners or (not first.startswith("ال") and second.startswith("ال")):
+            if second.endswith(_NISBA_ENDINGS):
+                return words[:1]
+            return words[:2]
+        return words[:1]
+
+    def _made(
+        self, keys: str, original: str, index: Sequence[int], start: int, end: int, entity_type: str
+    ) -> Headed | None:
+        key = keys[start:end].strip()
+        if len(key) < 3:
+            return None
+        name = original[index[start] : index[end]].strip()
+        return Headed(key, name or key, entity_type, start, end)
