@@ -187,7 +187,26 @@ def merge(candidates: Sequence[Candidate]) -> list[_Event]:
             events.append(_Event(c, [c]))
         else:
             best.parts.append(c)
-    return [e for e in events if _informative(e)]
+    kept = [e for e in events if _informative(e)]
+    for e in events:
+        if e in kept:
+            continue
+        # A report too thin to stand alone (a drone strike in Baghdad killed two) completes an
+        # event of its sentence that it does not contradict.
+        sentences = {p.sentence for p in e.parts}
+        host = next(
+            (
+                h
+                for h in kept
+                if h.first.type == e.first.type
+                and any(p.sentence in sentences for p in h.parts)
+                and not any(_conflict(h, p) for p in e.parts)
+            ),
+            None,
+        )
+        if host is not None:
+            host.parts.extend(e.parts)
+    return kept
 
 
 def _informative(e: _Event) -> bool:

@@ -388,6 +388,8 @@ class View:
         if j < hi and self.keys[j] in self.rw.not_target_heads:
             return None
         actor = self.actor_starting(j, min(hi, j + 3), ACTOR_TYPES | {"PERSON", "PLACE"})
+        if actor is not None and actor.first > j and self.preposition(actor) in self.rw.location:
+            actor = None  # سيارة في منطقة المشتل: the place of the event, not its target
         if actor is not None:
             return actor
         return self.free_text(j, hi)
