@@ -1,0 +1,9 @@
+"""Fixtures for bad-input tests: the services as real processes on the test's own corner of
+the stack (reused from the alerting and processor fixtures)."""
+
+from __future__ import annotations
+
+from ..alerting.conftest import start_service, watchlist_file
+from ..processor.conftest import start_worker
+
+__all__ = ["start_service", "start_worker", "watchlist_file"]
