@@ -107,9 +107,10 @@ def status(settings: StackSettings, only: str | None = None) -> int:
 
 
 def env(settings: StackSettings) -> int:
-    """Environment for services and tests that use this stack."""
+    """Where the stack's Kafka, Redis and Prometheus are, for clients and tests."""
     for name, value in {
-        **services.environment(settings),
+        "RASAD_KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap,
+        "RASAD_REDIS_URL": settings.redis_url,
         "RASAD_PROMETHEUS_URL": settings.prometheus_url,
     }.items():
         print(f"export {name}={shlex.quote(value)}")

@@ -22,7 +22,9 @@ from rasad.common.topics import ARTICLES_RAW
 
 from ..conftest import StackEnv, free_port
 
-SAMPLES = Path(__file__).resolve().parents[3] / "tests" / "data" / "articles" / "seed.jsonl"
+ROOT = Path(__file__).resolve().parents[3]
+SAMPLES = ROOT / "tests" / "data" / "articles" / "seed.jsonl"
+WATCHLIST = ROOT / "deploy" / "watchlists" / "levant-iraq.yaml"
 
 
 def produce(env: StackEnv, articles: list[RawArticle], raw_records: tuple[bytes, ...] = ()) -> None:
@@ -94,6 +96,7 @@ def start_worker(stack_env: StackEnv, tmp_path: Path) -> Iterator[Callable[[], W
         **os.environ,
         **stack_env.env(),
         "RASAD_PROCESSOR_APP_ID": stack_env.group_id,
+        "RASAD_PROCESSOR_WATCHLIST": str(WATCHLIST),
         "RASAD_LOG_LEVEL": "WARNING",
     }
 

@@ -11,10 +11,11 @@ import httpx
 import pytest
 import redis
 
+from rasad.alerting.watchlist import load_watchlist
 from rasad.common.messages import DeadLetter, EnrichedArticle, EventRecord, MentionRecord, RawArticle
 from rasad.common.topics import ARTICLES_ENRICHED, DEADLETTER, EVENT_TOPICS, MENTIONS
 from rasad.counting.buckets import plan_named
-from rasad.counting.facts import KINDS, article_facts
+from rasad.counting.facts import KINDS, ArticleFacts, article_facts
 from rasad.counting.memory_store import InMemoryCountStore
 from rasad.counting.redis_store import RedisCountStore
 from rasad.counting.store import CountStore
@@ -23,9 +24,10 @@ from rasad.processor.pipeline import enrich
 from rasad.processor.stories import StoryAssignment
 
 from ..conftest import StackEnv
-from .conftest import Worker, produce, sample_articles
+from .conftest import WATCHLIST, Worker, produce, sample_articles
 
 pytestmark = pytest.mark.integration
+WATCHLIST_VOCABULARY = load_watchlist(WATCHLIST)
 
 
 def edited_copy(article: RawArticle, new_id: str, source: str) -> RawArticle:
@@ -39,10 +41,13 @@ def offline_store(articles: list[RawArticle], story_of: dict[str, str]) -> InMem
     """The counts computed without Kafka, Redis or faust: extraction, story, facts, memory store."""
     store = InMemoryCountStore()
     for raw in articles:
-        story = story_of[raw.id]
-        enriched = enrich(raw, extractor(raw), StoryAssignment(story, None if story == raw.id else story))
-        store.record(article_facts(enriched, None, text=raw.text))
+        store.record(offline_facts(raw, story_of[raw.id]))
     return store
+
+
+def offline_facts(raw: RawArticle, story: str) -> ArticleFacts:
+    enriched = enrich(raw, extractor(raw), StoryAssignment(story, None if story == raw.id else story))
+    return article_facts(enriched, WATCHLIST_VOCABULARY, text=raw.text)
 
 
 def snapshot(store: CountStore) -> dict[str, object]:
@@ -115,12 +120,19 @@ def test_samples_and_a_copy_flow_through_and_count_once_per_story(
     assert all(letter.stage == "validate" and letter.offset is not None for letter in letters)
     assert any("text" in letter.error for letter in letters)
 
-    expected_mentions = sum(len(e.entities) + len(e.weapons) for e in enriched)
-    mentions = [MentionRecord.model_validate(r) for r in stack_env.read_json(MENTIONS, expected_mentions)]
-    assert len(mentions) == expected_mentions
-    assert {(m.article_id, m.key) for m in mentions} == {
-        (e.id, x.id) for e in enriched for x in [*e.entities, *e.weapons]
+    mentioned = {
+        (e.id, fact.kind, fact.key)
+        for e in enriched
+        for fact in offline_facts(
+            next(a for a in [*articles, copy] if a.id == e.id), e.story_id or e.id
+        ).facts
+        if fact.kind in ("entity", "weapon", "keyword")
     }
+    assert {kind for _, kind, _ in mentioned} == {"entity", "weapon", "keyword"}
+    mentions = [MentionRecord.model_validate(r) for r in stack_env.read_json(MENTIONS, len(mentioned))]
+    got_mentions = {(m.article_id, m.kind, m.key) for m in mentions}
+    assert got_mentions == mentioned, (sorted(got_mentions - mentioned), sorted(mentioned - got_mentions))
+    assert len(mentions) == len(mentioned)
     for event_type, topic in EVENT_TOPICS.items():
         expected_events = [ev for e in enriched for ev in e.events if ev.type == event_type]
         records = [
