@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rasad.common.messages import Entity, Event, Span, Weapon
+from rasad.common.messages import Entity, Event, Weapon
 
 from .finder import Candidate, candidates
 from .lexicon import load
@@ -50,27 +50,26 @@ def find_events(
     events = []
     for event in merge(found):
         evidence = _evidence(text, normalized, event.parts)
-        target_text = next(
-            (_span(text, normalized, *p.target_text).text for p in event.parts if p.target_text is not None),
-            None,
-        )
+        free = next((p.target_text for p in event.parts if p.target_text is not None), None)
+        target_text = _span(text, normalized, *free)["text"] if free is not None else None
         events.append(to_event(event, lex, evidence, target_text or None))
     return events
 
 
-def _span(text: str, normalized: Normalized, start: int, end: int) -> Span:
+def _span(text: str, normalized: Normalized, start: int, end: int) -> dict[str, Any]:
+    """The original text of a normalized span, trimmed, as the fields of a :class:`Span`."""
     a, b = normalized.to_original(start, end)
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
         b -= 1
-    return Span(text=text[a:b], start=a, end=b)
+    return {"text": text[a:b], "start": a, "end": b}
 
 
-def _evidence(text: str, normalized: Normalized, parts: Sequence[Candidate]) -> list[Span]:
-    spans: dict[tuple[int, int], Span] = {}
+def _evidence(text: str, normalized: Normalized, parts: Sequence[Candidate]) -> list[dict[str, Any]]:
+    spans: dict[tuple[int, int], dict[str, Any]] = {}
     for part in parts:
         span = _span(text, normalized, *part.span)
-        if span.end > span.start:
-            spans.setdefault((span.start, span.end), span)
+        if span["end"] > span["start"]:
+            spans.setdefault((span["start"], span["end"]), span)
     return [spans[k] for k in sorted(spans)]

@@ -97,11 +97,10 @@ def spans(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = 
 
 def sentence(text: str, start: int, end: int) -> Sentence | None:
     """The sentence ``text[start:end]`` split into words; None when it has no word."""
-    found = [(m.start(), m.group()) for m in _WORD.finditer(text, start, end)]
-    if not any(t[0].isalnum() or t[0] == "_" for _, t in found):
+    words = tuple(map(Word._make, [(*m.span(), m.group()) for m in _WORD.finditer(text, start, end)]))
+    if not any(w.text[0].isalnum() or w.text[0] == "_" for w in words):
         return None
-    words = tuple([Word(a, a + len(t), t) for a, t in found])
-    return Sentence(words[0].start, words[-1].end, words, tuple([a for a, _ in found]))
+    return Sentence(words[0].start, words[-1].end, words, tuple([w.start for w in words]))
 
 
 def sentences(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = ()) -> list[Sentence]:

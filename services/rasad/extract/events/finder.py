@@ -332,15 +332,15 @@ def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) ->
     receive = next((h for h in group.hits if h.trigger.kind == "receive"), None)
     if receive is not None:
         # تعرضت القاعدة لهجوم / هجوم تعرضت له قاعدة: the one who suffered it is the target.
-        after = receive.last + 1
-        if after < len(view.keys) and view.keys[after] in ("له", "لها", "لهم"):
-            found = view.object_after(after, group_hi)
-            if isinstance(found, Actor):
-                cand.target = found
+        pronoun = receive.last + 1
+        if pronoun < len(view.keys) and view.keys[pronoun] in ("له", "لها", "لهم"):
+            sufferer = view.object_after(pronoun, group_hi)
+            if isinstance(sufferer, Actor):
+                cand.target = sufferer
                 return
-            if found is not None:
-                cand.target_text = (view.words[found[0]].start, view.words[found[1]].end)
-                cand.target_word = view.keys[found[0]]
+            if sufferer is not None:
+                cand.target_text = (view.words[sufferer[0]].start, view.words[sufferer[1]].end)
+                cand.target_word = view.keys[sufferer[0]]
                 return
         subject = view.nearest_before(receive.first, 0, ACTOR_TYPES)
         if subject is not None:
@@ -430,7 +430,9 @@ def _casualties(view: View, lex: EventLexicon, cands: Sequence[Candidate], group
 
 
 def _arms(view: View, lex: EventLexicon, hits: Sequence[Hit], english: bool) -> list[Candidate]:
-    if not view.weapons and not any(k in lex.arms_context for k in view.keys):
+    if not any(h.trigger.type == "arms_transfer" for h in hits):
+        return []
+    if not view.weapons and lex.arms_context.isdisjoint(view.keys):
         return []
     out: list[Candidate] = []
     seen_segments: set[int] = set()

@@ -13,11 +13,12 @@ the same event in different articles share it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from rasad.common.messages import Event, EventCodes, PlaceRef, Ref, Span
+from rasad.common.messages import Event
 
 from .finder import Candidate
 from .lexicon import EventLexicon
@@ -94,8 +95,8 @@ def _conflict(e: _Event, c: Candidate) -> bool:
     loc = e.value("location")
     if not isinstance(loc, Actor) or c.location is None or loc.id == c.location.id:
         return False
-    a, b = _known_country(loc), _known_country(c.location)
-    return a is not None and b is not None and a != b
+    here, there = _known_country(loc), _known_country(c.location)
+    return here is not None and there is not None and here != there
 
 
 def _known_country(actor: Actor) -> str | None:
@@ -224,18 +225,18 @@ def _informative(e: _Event) -> bool:
 # -- building the message -----------------------------------------------------------------
 
 
-def _ref(actor: Actor | None, name: str | None = None) -> Ref | None:
+def _ref(actor: Actor | None, name: str | None = None) -> dict[str, Any] | None:
     if actor is None:
         return None
-    return Ref(id=actor.id, name=name or actor.name)
+    return {"id": actor.id, "name": name or actor.name}
 
 
-def _place(actor: Actor | None) -> PlaceRef | None:
+def _place(actor: Actor | None) -> dict[str, Any] | None:
     if actor is None:
         return None
     coords = coordinates(actor.id)
     lat, lon = coords if coords else (None, None)
-    return PlaceRef(id=actor.id, name=actor.name, lat=lat, lon=lon)
+    return {"id": actor.id, "name": actor.name, "lat": lat, "lon": lon}
 
 
 def event_key(
@@ -255,9 +256,11 @@ def event_key(
 def to_event(
     e: _Event,
     lex: EventLexicon,
-    evidence: Sequence[Span],
+    evidence: Sequence[Mapping[str, Any]],
     target_text: str | None,
 ) -> Event:
+    """The message of event ``e``; ``evidence`` holds the fields of its spans. The message is
+    validated in one call from plain values (faster than building each part as a model)."""
     first = e.first
     attacker = e.attacker
     target = e.value("target")
@@ -277,7 +280,7 @@ def to_event(
         codes = lex.codes_for("cooperation", "offered" if status == "offered" else subtype)
     target_ref = _ref(target_actor)
     if target_ref is None and target_text:
-        target_ref = Ref(id=None, name=target_text)
+        target_ref = {"id": None, "name": target_text}
     place_key = (
         _country(location_actor)
         if location_actor is not None and location_actor.type == "COUNTRY"
@@ -296,23 +299,25 @@ def to_event(
     injured = e.value("injured")
     killed_max = _upper(e, "killed")
     injured_max = _upper(e, "injured")
-    return Event(
-        event_key=key,
-        type=first.type,
-        subtype=subtype,
-        attacker=_ref(attacker),
-        target=target_ref,
-        location=_place(location_actor),
-        date=day,
-        killed=killed if isinstance(killed, int) else None,
-        injured=injured if isinstance(injured, int) else None,
-        killed_max=killed_max,
-        injured_max=injured_max,
-        weapon=_ref(weapon_actor),
-        status=status if isinstance(status, str) else None,
-        codes=EventCodes(cameo=codes.cameo, acled=codes.acled),
-        confidence=_confidence(e),
-        evidence=list(evidence),
+    return Event.model_validate(
+        {
+            "event_key": key,
+            "type": first.type,
+            "subtype": subtype,
+            "attacker": _ref(attacker),
+            "target": target_ref,
+            "location": _place(location_actor),
+            "date": day,
+            "killed": killed if isinstance(killed, int) else None,
+            "injured": injured if isinstance(injured, int) else None,
+            "killed_max": killed_max,
+            "injured_max": injured_max,
+            "weapon": _ref(weapon_actor),
+            "status": status if isinstance(status, str) else None,
+            "codes": {"cameo": codes.cameo, "acled": codes.acled},
+            "confidence": _confidence(e),
+            "evidence": list(evidence),
+        }
     )
 
 

@@ -15,6 +15,7 @@ segment boundaries). The searches follow the shapes Arabic news uses:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -202,14 +203,18 @@ class View:
             and key not in _CLAUSE_CONJUNCTIONS
         )
 
+    @functools.cached_property
+    def _clause_starts(self) -> list[int]:
+        """The words that open a coordinated clause, in order (computed once per sentence)."""
+        return [k for k in range(1, len(self.keys)) if self.clause_opens(k)]
+
     def clause(self, first: int, last: int) -> tuple[int, int]:
         """Normalized span of the coordinated clause that holds words ``first`` to ``last``."""
-        lo = first
-        while lo > 0 and not self.clause_opens(lo):
-            lo -= 1
-        hi = last + 1
-        while hi < len(self.keys) and not self.clause_opens(hi):
-            hi += 1
+        starts = self._clause_starts
+        n = bisect.bisect_right(starts, first)
+        lo = starts[n - 1] if n else 0
+        m = bisect.bisect_right(starts, last)
+        hi = starts[m] if m < len(starts) else len(self.keys)
         while hi - 1 > lo and self.keys[hi - 1] in _COMMAS:
             hi -= 1
         return self.words[lo].start, self.words[hi - 1].end
