@@ -97,7 +97,7 @@ def spans(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = 
 
 def sentence(text: str, start: int, end: int) -> Sentence | None:
     """The sentence ``text[start:end]`` split into words; None when it has no word."""
-    words = tuple(map(Word._make, [(*m.span(), m.group()) for m in _WORD.finditer(text, start, end)]))
+    words = tuple([Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end)])
     if not any(w.text[0].isalnum() or w.text[0] == "_" for w in words):
         return None
     return Sentence(words[0].start, words[-1].end, words, tuple([w.start for w in words]))

@@ -35,12 +35,19 @@ class _Event:
     first: Candidate
     parts: list[Candidate] = field(default_factory=list)
 
+    _values: dict[str, object] = field(default_factory=dict)
+
+    def add(self, part: Candidate) -> None:
+        self.parts.append(part)
+        self._values.clear()
+
     def value(self, name: str) -> object:
-        for part in self.parts:
-            v = getattr(part, name)
-            if v is not None:
-                return v
-        return None
+        """The first value of ``name`` among the parts (kept until a part is added)."""
+        if name in self._values:
+            return self._values[name]
+        found = next((v for part in self.parts if (v := getattr(part, name)) is not None), None)
+        self._values[name] = found
+        return found
 
     @property
     def attacker(self) -> Actor | None:
@@ -187,7 +194,7 @@ def merge(candidates: Sequence[Candidate]) -> list[_Event]:
         if best is None:
             events.append(_Event(c, [c]))
         else:
-            best.parts.append(c)
+            best.add(c)
     kept = [e for e in events if _informative(e)]
     for e in events:
         if e in kept:
@@ -206,7 +213,8 @@ def merge(candidates: Sequence[Candidate]) -> list[_Event]:
             None,
         )
         if host is not None:
-            host.parts.extend(e.parts)
+            for part in e.parts:
+                host.add(part)
     return kept
 
 

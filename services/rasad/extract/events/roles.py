@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -206,7 +207,12 @@ class View:
     @functools.cached_property
     def _clause_starts(self) -> list[int]:
         """The words that open a coordinated clause, in order (computed once per sentence)."""
-        return [k for k in range(1, len(self.keys)) if self.clause_opens(k)]
+        keys = self.keys
+        return [
+            k
+            for k, (before, key) in enumerate(itertools.pairwise(keys), 1)
+            if key in _CLAUSE_CONJUNCTIONS or (before in _COMMAS and len(key) > 3 and key[0] in "وف")
+        ]
 
     def clause(self, first: int, last: int) -> tuple[int, int]:
         """Normalized span of the coordinated clause that holds words ``first`` to ``last``."""
