@@ -34,7 +34,7 @@ def mentions(text: str, table: Mapping[str, tuple[str, str, str]]) -> tuple[list
     for (ident, name, kind), spans in found.items():
         spans.sort(key=lambda s: s.start)
         if kind.startswith("WEAPON:"):
-            weapons.append(Weapon(id=ident, name=name, category=kind.split(":")[1], mentions=spans))  # type: ignore[arg-type]
+            weapons.append(Weapon(id=ident, name=name, category=kind.split(":")[1], mentions=spans))
         else:
-            entities.append(Entity(id=ident, name=name, type=kind, mentions=spans))  # type: ignore[arg-type]
+            entities.append(Entity(id=ident, name=name, type=kind, mentions=spans))
     return entities, weapons

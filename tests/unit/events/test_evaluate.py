@@ -67,8 +67,8 @@ def test_sample_articles_thresholds() -> None:
     s, n = evaluate_file(_gold("seed"))
     if n == 0:
         pytest.skip("the sample corpus is not present")
-    assert s.strikes[2] >= 0.80
-    assert s.events[2] >= 0.75
+    assert s.strikes[2] >= 0.90
+    assert s.events[2] >= 0.80
     assert s.casualty_accuracy >= 0.90
     assert s.date_accuracy >= 0.90
     assert s.modal_strikes == 0
@@ -77,14 +77,19 @@ def test_sample_articles_thresholds() -> None:
 def test_heldout_thresholds() -> None:
     s, n = evaluate_file(_gold("heldout"))
     assert n >= 10
-    assert s.strikes[2] >= 0.40
+    # Reached with the role, casualty and merging fixes (strike F1 0.77, casualties 0.82); a
+    # little room is left for changes in the entity layer underneath.
+    assert s.strikes[2] >= 0.74
+    assert s.events[2] >= 0.74
+    assert s.casualty_accuracy >= 0.78
+    assert s.status_accuracy >= 0.90
     assert s.modal_strikes == 0
 
 
 def test_second_heldout_thresholds() -> None:
-    # Locks in what the untuned second held-out set reached when it was first scored.
+    # Locks in what the untuned second held-out set reached (0.69 strike F1, never tuned on).
     s, n = evaluate_file(_gold("heldout2"))
     assert n >= 12
-    assert s.strikes[2] >= 0.58
-    assert s.events[2] >= 0.57
+    assert s.strikes[2] >= 0.66
+    assert s.events[2] >= 0.64
     assert s.modal_strikes == 0
