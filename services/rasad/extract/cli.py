@@ -1,8 +1,11 @@
 """``rasad extract [FILE|-]``: JSON lines of articles in, one extraction JSON line out per article.
 
 Each input line is an object with ``id`` and ``text`` and optionally ``title``, ``url``,
-``lang`` and ``published_at``. Each output line is the :class:`~rasad.common.messages.Extraction`
-of that article. A line that cannot be read gets one message on stderr naming its line number
+``lang``, ``source``, ``published_at`` and ``ingested_at``. Each output line is the
+:class:`~rasad.common.messages.Extraction` of that article, followed by the input's ``title``,
+``url``, ``source``, ``published_at`` and ``ingested_at`` when it has them, as the
+enriched-article message carries them, so that ``rasad extract | rasad detect`` has the event
+time. A line that cannot be read gets one message on stderr naming its line number
 and the reason; the other lines are still processed, and the exit status is 1 when any line
 failed.
 """
@@ -36,7 +39,16 @@ class ArticleLine(BaseModel):
     title: str | None = None
     url: str | None = None
     lang: str | None = None
+    source: str | None = None
     published_at: datetime | None = None
+    ingested_at: datetime | None = None
+
+    def carried(self) -> dict[str, Any]:
+        """The fields the output line carries over from the input, when present."""
+        return self.model_dump(mode="json", include=set(CARRIED), exclude_none=True)
+
+
+CARRIED = ("title", "url", "source", "published_at", "ingested_at")
 
 
 def _reason(exc: ValidationError) -> str:
@@ -47,8 +59,8 @@ def _reason(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def extract_line(line: str) -> Extraction:
-    """The extraction of one JSON line; raises :class:`InputError` with the reason."""
+def extract_line(line: str) -> dict[str, Any]:
+    """The output record of one JSON line; raises :class:`InputError` with the reason."""
     try:
         raw: Any = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -59,13 +71,14 @@ def extract_line(line: str) -> Extraction:
         article = ArticleLine.model_validate(raw)
     except ValidationError as exc:
         raise InputError(_reason(exc)) from exc
-    return extract(
+    extraction: Extraction = extract(
         article.text,
         article_id=article.id,
         lang=article.lang,
         title=article.title,
         published_at=article.published_at,
     )
+    return extraction.model_dump(mode="json") | article.carried()
 
 
 def run(lines: Iterable[str], out: TextIO, err: TextIO, *, source: str = "-") -> int:
@@ -75,12 +88,12 @@ def run(lines: Iterable[str], out: TextIO, err: TextIO, *, source: str = "-") ->
         if not line.strip():
             continue
         try:
-            extraction = extract_line(line)
+            record = extract_line(line)
         except InputError as exc:
             failed += 1
             print(f"rasad extract: {source}:{number}: {exc}", file=err)
             continue
-        out.write(extraction.model_dump_json() + "\n")
+        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
     out.flush()
     return 1 if failed else 0
 

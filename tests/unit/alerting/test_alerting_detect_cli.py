@@ -192,3 +192,18 @@ def test_missing_input_and_bad_config_fail_with_one_line(
     assert main(["detect", "--config", str(bad), str(config)]) == 2
     err = capsys.readouterr().err
     assert "detector.alpha" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_lone_article_years_earlier_changes_nothing(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Quiet stretches are skipped, not replayed minute by minute: three years before the
+    stream (1.6 million one-minute cycles) cost nothing and the alerts stay the same."""
+    plain, early = tmp_path / "plain.jsonl", tmp_path / "early.jsonl"
+    plain.write_text("\n".join(crafted()) + "\n", encoding="utf-8")
+    lone = line("old-1", START - timedelta(days=3 * 365), "Old news", [("Q796", "Iraq")], "paper-0")
+    early.write_text("\n".join([lone, *crafted()]) + "\n", encoding="utf-8")
+    _, expected, _ = run(capsys, str(plain), "--config", str(config), "--all")
+    code, alerts, err = run(capsys, str(early), "--config", str(config), "--all")
+    assert code == 0, err
+    assert alerts == expected and expected

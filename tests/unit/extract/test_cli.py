@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 
 from rasad.cli import main
-from rasad.common.messages import Extraction
+from rasad.common.messages import EnrichedArticle
 from rasad.extract.cli import run
 
 
@@ -19,7 +19,7 @@ def test_each_good_line_gives_one_extraction_and_bad_lines_are_named() -> None:
     ]
     out, err = io.StringIO(), io.StringIO()
     assert run(lines, out, err) == 1
-    results = [Extraction.model_validate_json(line) for line in out.getvalue().splitlines()]
+    results = [EnrichedArticle.model_validate_json(line) for line in out.getvalue().splitlines()]
     assert [r.id for r in results] == ["a-1", "a-3"]
     assert {"Q7747", "Q159", "Q796"} <= {e.id for e in results[0].entities}
     assert [w.id for w in results[0].weapons] == ["s-400"]
