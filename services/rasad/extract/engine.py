@@ -43,6 +43,7 @@ EXTRACTOR_VERSION = "rasad-extract/1.0"
 _PREVIOUS_WORD = re.compile(r"(\w+)\W{0,3}$")
 _LOCATIVE_CLITIC = ("ب", "وب", "فب")
 _SURNAME_CLITICS = ("", "و", "ف", "ب", "ل")
+_DATELINE_END = re.compile(r" ?,| {2}")  # a comma, or a dash (a space in the key text) between spaces
 
 
 class Mention(NamedTuple):
@@ -150,6 +151,11 @@ class Engine:
             if len(group) == 1:
                 country = facts[group[0].target.record].country
                 sure_countries[country] = sure_countries.get(country, 0) + 1
+        surnames = {
+            keys[group[0].start : group[0].end].rsplit(" ", 1)[-1]
+            for _, group in selected
+            if facts[group[0].target.record].person
+        }
         text, index, body, by_key = collected.text, collected.index, collected.body, collected.by_key
         part, part_count = 0, len(body)
         for start, group in selected:
@@ -164,6 +170,10 @@ class Engine:
             fact = facts[hit.target.record]
             if fact.capital is not None and not self._locative(keys, hit):
                 fact = fact.capital
+            if fact.kind == "weapon" and (
+                self._after_given_name(keys, start) or keys[hit.start : hit.end] in surnames
+            ):
+                continue
             entry = by_key.get(fact.id)
             if entry is None:
                 entry = by_key[fact.id] = (start, Group(fact.id, fact.kind, fact.record, [], fact.type))
@@ -173,8 +183,14 @@ class Engine:
             if stop > begin:
                 entry[1].spans.append({"text": text[begin:stop], "start": begin, "end": stop})
 
+    def _after_given_name(self, keys: str, start: int) -> bool:
+        """A weapon's name right after a given name, or that is the family name of a person the
+        article names, is that family name (جون كيربي ... قال كيربي, not Kirpi)."""
+        word = _PREVIOUS_WORD.search(keys, max(0, start - 30), start)
+        return word is not None and word.end() == start - 1 and word.group(1) in self.names.given
+
     def _locative(self, keys: str, hit: Hit) -> bool:
-        if hit.prefix in _LOCATIVE_CLITIC:
+        if hit.prefix in _LOCATIVE_CLITIC or _dateline(keys, hit):
             return True
         word = _PREVIOUS_WORD.search(
             keys, max(0, hit.start - len(hit.prefix) - 30), hit.start - len(hit.prefix)
@@ -239,6 +255,15 @@ class RecordFacts:
     country: str | None
     person: bool
     capital: RecordFacts | None
+
+
+def _dateline(keys: str, hit: Hit) -> bool:
+    """A capital opening a line before a dash or a comma (``دمشق -``, ``WASHINGTON, March 23``):
+    the place the story is filed from, not its government."""
+    start = hit.start - len(hit.prefix)
+    if start > 0 and keys[keys.rfind("\n", 0, start) + 1 : start].strip():
+        return False
+    return _DATELINE_END.match(keys, hit.end) is not None
 
 
 def _headless(records: Sequence[Record], lexicon: Lexicon) -> dict[str, int]:

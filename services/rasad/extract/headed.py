@@ -4,7 +4,8 @@ them.
 Arabic names its units, agencies and places after a head noun: ``اللواء 45``, ``الفوج 33`` (a
 numbered unit), ``وكالة «إنترفاكس»``, ``مجموعة "روستيك"`` (a quoted name), ``كتائب ...``,
 ``سرايا ...`` (an armed group), ``قضاء القائم``, ``ناحية ...``, ``قرية ...``, ``مدينة ...``
-(a place); English writes ``the town of Tarmiyah`` and ``the Mashtal neighborhood``. The head
+(a place), ``منطقة رميلان`` (a place, only when the name has no article:
+``منطقة القصف`` is none); English writes ``the town of Tarmiyah`` and ``the Mashtal neighborhood``. The head
 words are data (``data/lexicon/heads.yaml``); the automaton finds them in its one pass and this
 module reads the name after (or, for English trailing heads, before) them on the key text.
 
@@ -13,7 +14,8 @@ with a stop word, a title word or a number (except for unit heads, which take on
 an Arabic place head without the article (``مدينة``, not ``المدينة``) is followed by one name
 word, or by two when the second carries the article (``جرف الصخر``) or the first is a name
 joiner (``أبو غريب``); a word ending in the nisba ``ية`` is an adjective (``منطقة حدودية``), not
-a name. English name words must be capitalized in the original.
+a name, and neither is a verbal noun of the form تفعيل (``منطقة تخزين``). English name words must
+be capitalized in the original.
 
 The id is derived from the normalized name (``org:اللواء_45``, ``place:القايم``), so every
 spelling that normalizes alike, in any article, gets the same id; later mentions of the name
@@ -38,7 +40,10 @@ _QUOTED = re.compile(r"\s*[\"'](?P<name>[^\"'\n]{2,40}?)\s*[\"']")
 _NUMBER = re.compile(r"\s*(\d{1,3})\b")
 _CLITICS = ("و", "ف", "ب", "ل", "ك")
 _NISBA_ENDINGS = ("يه", "يين", "يون")
+# A form II verbal noun (تفعيل: تخزين, تدريب, تجميع) names an activity, not a place.
+_VERBAL_NOUN = re.compile(r"^ت\w\w\w?ي\w$")
 MAX_WORDS = 3
+MAX_QUOTED_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -107,11 +112,12 @@ class HeadFinder:
     def _after(
         self, keys: str, original: str, index: Sequence[int], hit: Hit, covered: object
     ) -> Headed | None:
-        entity_type = "PLACE" if hit.target.kind == Kind.HEAD_PLACE else "ORG"
+        bare = hit.target.kind == Kind.HEAD_PLACE_BARE
+        entity_type = "PLACE" if hit.target.kind == Kind.HEAD_PLACE or bare else "ORG"
         quoted = _QUOTED.match(keys, hit.end)
         if quoted is not None:
             start, end = quoted.span("name")
-            if start in covered or len(quoted.group("name").split()) > MAX_WORDS:  # type: ignore[operator]
+            if start in covered or len(quoted.group("name").split()) > MAX_QUOTED_WORDS:  # type: ignore[operator]
                 return None
             return self._made(keys, original, index, start, end, entity_type)
         if hit.target.kind == Kind.HEAD_ORG_QUOTED:
@@ -131,7 +137,7 @@ class HeadFinder:
             ):
                 return None
             words = self._place_words(words)
-            if not words:
+            if not words or (bare and words[0].group().startswith("ال")):
                 return None
         return self._made(keys, original, index, words[0].start(), words[-1].end(), entity_type)
 
@@ -185,6 +191,8 @@ class HeadFinder:
     def _place_words(self, words: list[re.Match[str]]) -> list[re.Match[str]]:
         first = words[0].group()
         if first.endswith(_NISBA_ENDINGS) and not first.startswith("ال"):
+            return []
+        if _VERBAL_NOUN.match(first):
             return []
         if len(words) == 1:
             return words

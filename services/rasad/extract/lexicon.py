@@ -40,12 +40,14 @@ class Markers(_Frozen):
 class Heads(_Frozen):
     """Head nouns that introduce a name the gazetteer may lack: ``org`` an armed group's name,
     ``org_quoted`` a quoted name (agencies, companies), ``place`` a place name after it,
+    ``place_bare`` a place name without the article after it,
     ``place_after`` a place name before it (English), ``unit`` a unit number; ``stop`` words
     that are never the first word of such a name."""
 
     org: tuple[Term, ...] = ()
     org_quoted: tuple[Term, ...] = ()
     place: tuple[Term, ...] = ()
+    place_bare: tuple[Term, ...] = ()
     place_after: tuple[Term, ...] = ()
     unit: tuple[Term, ...] = ()
     stop: tuple[Term, ...] = ()

@@ -60,6 +60,7 @@ class Kind:
     HEAD_PLACE = 13  # a place name follows (قضاء ..., town of ...)
     HEAD_PLACE_AFTER = 14  # a place name comes before (... neighborhood)
     HEAD_UNIT = 15  # a unit number follows (اللواء 45)
+    HEAD_PLACE_BARE = 16  # a place name without the article follows (منطقة رميلان)
 
 
 class Target(NamedTuple):
@@ -143,7 +144,7 @@ class Automaton:
         tails: list[Hit] = gazetteer if not split else []
         lines: list[Hit] = gazetteer if not split else []
         heads: list[Hit] = gazetteer if not split else []
-        by_kind = (gazetteer, gazetteer, words, words, words, tails, lines, *([heads] * 9))
+        by_kind = (gazetteer, gazetteer, words, words, words, tails, lines, *([heads] * 10))
         new = tuple.__new__
         n = len(text)
         for last, (length, entries) in self.automaton.iter(text):
@@ -223,6 +224,7 @@ def build(gazetteer: Gazetteer, lexicon: Lexicon) -> Automaton:
     _word_targets(table, lexicon.heads.place, Kind.HEAD_PLACE)
     _word_targets(table, lexicon.heads.place_after, Kind.HEAD_PLACE_AFTER)
     _word_targets(table, lexicon.heads.unit, Kind.HEAD_UNIT)
+    _word_targets(table, lexicon.heads.place_bare, Kind.HEAD_PLACE_BARE)
     automaton = ahocorasick.Automaton()
     for key, targets in table.items():
         automaton.add_word(key, (len(key), tuple((t, PREFIXES[t.rule]) for t in targets)))
