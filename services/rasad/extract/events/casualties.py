@@ -86,9 +86,10 @@ def casualties(lex: EventLexicon, keys: Sequence[str], person_words: frozenset[i
     out: list[Casualty] = []
     heads = cw.clitic_heads
     nouns = cw.killed_nouns | cw.injured_nouns
+    before_noun = set() if nouns.isdisjoint(keys) else {i - 1 for i, key in enumerate(keys) if key in nouns}
     for i, key in enumerate(keys):
         if key not in heads and not key[:1].isdigit():
-            if i + 1 < len(keys) and keys[i + 1] in nouns:
+            if i in before_noun:
                 # A number word before a killed/injured noun: ثلاثة جرحى، وثلاثة جرحى.
                 count = read_count([_strip(key)], 0)
                 if count is not None:

@@ -148,9 +148,9 @@ def _same_without_actor(e: _Event, c: Candidate) -> bool:
     """Two reports of a strike, one of them without its actor, and no other target: one event
     when they are in the same country (the same place or one inside the other), or, when one
     has no place, when they strike the same target or are a headline and its first sentence."""
-    if c.type != "strike" or _conflict(e, c):
+    if c.type != "strike" or e.first.type != "strike":
         return False
-    if e.attacker is not None and c.attacker is not None:
+    if (e.attacker is not None and c.attacker is not None) or _conflict(e, c):
         return False
     target = e.value("target")
     if isinstance(target, Actor) and c.target is not None and target.id != c.target.id:
