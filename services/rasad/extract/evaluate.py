@@ -5,8 +5,9 @@ true positive when a gold item of the article has its id, or, for items the gaze
 (people recognized from context), when its name or one of its mentions normalizes to one of the
 gold item's ``names``. Entities are scored typed (per type: the type must agree too) and
 untyped; weapons by id. Each set is reported separately: seed (developed against), heldout
-(annotated before the engine first ran on them, its misses looked at since) and heldout2 (annotated
-before the engine ran on them, never tuned on).
+(annotated before the engine first ran on them, its misses looked at since), heldout2 (the same,
+measured once untuned and looked at since) and heldout3 (annotated before the engine ran on them,
+never tuned on).
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ SETS: dict[str, tuple[str, str]] = {
     "seed": ("articles/seed.jsonl", "gold/seed.yaml"),
     "heldout": ("articles/heldout.jsonl", "gold/heldout.yaml"),
     "heldout2": ("articles/heldout2.jsonl", "gold/heldout2.yaml"),
+    "heldout3": ("articles/heldout3.jsonl", "gold/heldout3.yaml"),
 }
 LABELS = {
     "seed": "seed (developed against)",
     "heldout": "held-out (annotated before the engine ran on them; looked at since)",
-    "heldout2": "held-out 2 (annotated before the engine ran on them, not tuned on)",
+    "heldout2": "held-out 2 (annotated before the engine ran on them; measured untuned once, looked at since)",
+    "heldout3": "held-out 3 (annotated before the engine ran on them, not tuned on)",
 }
 ENTITY_TYPES = ("PERSON", "ORG", "COUNTRY", "PLACE")
 
