@@ -39,7 +39,7 @@ SETS: dict[str, tuple[str, str]] = {
 LABELS = {
     "seed": "seed (developed against)",
     "heldout": "held-out (annotated before the engine ran on them; looked at since)",
-    "heldout2": "held-out 2 (annotated before the engine ran on them; measured untuned once, looked at since)",
+    "heldout2": "held-out 2 (annotated before the engine ran on them; measured untuned, looked at since)",
     "heldout3": "held-out 3 (annotated before the engine ran on them, not tuned on)",
 }
 ENTITY_TYPES = ("PERSON", "ORG", "COUNTRY", "PLACE")
