@@ -8,11 +8,10 @@ PYTEST ?= $(PYTHON) -m pytest
 install:            ## install the package and its development tools
 	$(PYTHON) -m pip install -c constraints.txt -e '.[dev]'
 
-up:                 ## start Kafka, Redis, Prometheus and the services locally, then replay the samples
+up:                 ## start Kafka, Redis, Prometheus and the services locally, then replay articles until alerts show
 	$(RASAD) stack up
-	$(RASAD) replay tests/data/articles/seed.jsonl
-	@echo "ingest API docs: http://127.0.0.1:28081/docs   alerts: http://127.0.0.1:28082/alerts"
-	@echo "results: rasad top --kind entity --window 1h   metrics: http://127.0.0.1:29090"
+	$(RASAD) stack demo
+	@echo "addresses: rasad stack status; top actors: rasad top --kind entity --window 1h"
 
 down:               ## stop what `make up` started, and nothing else
 	$(RASAD) stack down

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rasad.common.errors import ConfigError
-from rasad.stack import kafka_broker, process, prometheus_server, redis_server, services
+from rasad.stack import demo, kafka_broker, process, prometheus_server, redis_server, services
 from rasad.stack.settings import StackSettings
 
 
@@ -124,6 +124,7 @@ def _run(args: argparse.Namespace) -> int:
         "down": lambda: down(settings, args.only),
         "status": lambda: status(settings, args.only),
         "env": lambda: env(settings),
+        "demo": lambda: demo.run(settings),
     }
     return actions[args.action]()
 
@@ -134,7 +135,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="start, stop or inspect the local Kafka, Redis and Prometheus",
         description="Ports and folders come from RASAD_STACK_* variables (see rasad.stack.settings).",
     )
-    parser.add_argument("action", choices=("up", "down", "status", "env"))
+    parser.add_argument("action", choices=("up", "down", "status", "env", "demo"))
     parser.add_argument(
         "--only",
         help=f"comma-separated components, e.g. {INFRASTRUCTURE} (default: all of "

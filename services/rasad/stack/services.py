@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 
 from rasad.stack.settings import StackSettings
-
-WATCHLIST = Path(__file__).resolve().parents[3] / "deploy" / "watchlists" / "levant-iraq.yaml"
 
 
 def environment(settings: StackSettings) -> dict[str, str]:
@@ -23,8 +20,8 @@ def environment(settings: StackSettings) -> dict[str, str]:
         "RASAD_PROCESSOR_PORT": str(settings.processor_port),
         "RASAD_ALERTING_PORT": str(settings.alerting_port),
     }
-    if WATCHLIST.is_file():
-        env["RASAD_PROCESSOR_WATCHLIST"] = env["RASAD_ALERTING_WATCHLIST"] = str(WATCHLIST)
+    if settings.watchlist.is_file():
+        env["RASAD_PROCESSOR_WATCHLIST"] = env["RASAD_ALERTING_WATCHLIST"] = str(settings.watchlist)
     return env
 
 

@@ -25,6 +25,8 @@ class StackSettings(BaseSettings):
     alerting_port: int = service_defaults.DEFAULT_ALERTING_PORT
     processor_port: int = service_defaults.DEFAULT_PROCESSOR_PORT
     ready_timeout_seconds: float = 90.0
+    #: The watchlist the local services use; the demonstration's by default.
+    watchlist: Path = Path(__file__).resolve().parents[3] / "deploy" / "watchlists" / "local-demo.yaml"
 
     @property
     def kafka_lib_dir(self) -> Path:
