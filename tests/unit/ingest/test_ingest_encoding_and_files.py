@@ -55,9 +55,7 @@ def test_title_on_first_line_when_it_reads_as_one() -> None:
 
 
 def test_corpus_txt_files_match_the_seed_records() -> None:
-    seeds = [
-        json.loads(line) for line in (CORPUS / "seed.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    seeds = [json.loads(line) for line in (CORPUS / "seed.jsonl").read_text(encoding="utf-8").splitlines()]
     files = sorted((CORPUS / "raw").glob("*.txt"))
     assert len(files) == len(seeds) == 5
     for path, seed in zip(files, seeds, strict=True):
