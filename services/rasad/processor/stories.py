@@ -54,9 +54,13 @@ def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
     return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
 
 
+#: The seeded permutations, drawn once: a MinHash built from scratch draws them again per article.
+_EMPTY = MinHash(num_perm=NUM_PERM, seed=SEED)
+
+
 def band_keys(text: str) -> list[str]:
     """One hex digest per LSH band of the text's MinHash signature."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash = _EMPTY.copy()
     minhash.update_batch(list(shingles(text)) or [b""])
     values = minhash.hashvalues
     return [
