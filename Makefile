@@ -3,7 +3,7 @@ PYTHON ?= python3
 RASAD ?= rasad
 PYTEST ?= $(PYTHON) -m pytest
 
-.PHONY: install up down status test test-unit test-integration lint schemas eval bench-extract lock
+.PHONY: install up down status test test-unit test-integration lint schemas eval bench bench-extract lock
 
 install:            ## install the package and its development tools
 	$(PYTHON) -m pip install -c constraints.txt -e '.[dev]'
@@ -40,6 +40,10 @@ schemas:            ## regenerate schemas/ from the message models
 eval:               ## extraction quality against the gold annotations
 	$(PYTHON) -m rasad.extract.evaluate
 	$(PYTHON) -m rasad.extract.events.evaluate
+
+bench:              ## the pipeline end to end on the real stack: throughput, latency, transport ceiling
+	$(RASAD) stack up --only kafka,redis
+	$(PYTHON) -m rasad.bench
 
 bench-extract:      ## extraction throughput against the normalization+automaton floor
 	$(PYTHON) -m rasad.extract.bench
