@@ -100,6 +100,13 @@ class KafkaSink:
             raise DeliveryFailed(str(exc)) from exc
 
 
+def where(url: str) -> str:
+    """A webhook URL without its path and query, which may be the secret (Slack's are)."""
+    parts = httpx.URL(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.host}{port}/…"
+
+
 @dataclass
 class WebhookSink:
     """POSTs ``render(alert)`` as JSON; redirects are not followed (the allow-list holds)."""
@@ -113,10 +120,10 @@ class WebhookSink:
         try:
             response = self.client.post(self.url, json=self.render(alert))
         except httpx.HTTPError as exc:
-            raise DeliveryFailed(f"POST {self.url}: {type(exc).__name__}: {exc}") from exc
+            raise DeliveryFailed(f"POST {where(self.url)}: {type(exc).__name__}: {exc}") from exc
         if response.is_success:
             return
-        reason = f"POST {self.url}: HTTP {response.status_code} {response.text[:200]!r}"
+        reason = f"POST {where(self.url)}: HTTP {response.status_code} {response.text[:200]!r}"
         if response.status_code in RETRYABLE_STATUS:
             raise DeliveryFailed(reason)
         raise DeliveryRejected(reason)
