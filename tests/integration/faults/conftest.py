@@ -65,10 +65,14 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateServer]:
 
 @pytest.fixture
 def private_kafka(tmp_path: Path) -> Iterator[PrivateServer]:
+    port = free_port()
+    controller = free_port()
+    while controller == port:
+        controller = free_port()
     settings = StackSettings(
         state_dir=tmp_path / "private-stack",
-        kafka_port=free_port(),
-        kafka_controller_port=free_port(),
+        kafka_port=port,
+        kafka_controller_port=controller,
         kafka_heap="384m",
     )
     server = PrivateServer("kafka", settings, kafka_broker.prepare(settings), kafka_broker.ready)
