@@ -57,6 +57,7 @@ def start(name: str, env: dict[str, str], log_dir: Path, timeout_s: float = 90.0
             env={**os.environ, **env, f"RASAD_{name.upper()}_PORT": str(port)},
             stdout=out,
             stderr=subprocess.STDOUT,
+            cwd=log_dir,  # faust keeps its data folder in the working directory
         )
     service = Service(name, process, port, log)
     deadline = time.monotonic() + timeout_s
