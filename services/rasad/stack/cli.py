@@ -77,7 +77,13 @@ def up(settings: StackSettings, only: str | None = None) -> int:
         started = managed is None
         if managed is None:
             env = services.environment(settings) if component.service else None
-            managed = process.start(settings.state_dir, component.name, argvs[component.name], env=env)
+            # Services run in their own folder under the state folder (faust keeps data there).
+            cwd = (settings.state_dir / component.name).resolve() if component.service else None
+            if cwd is not None:
+                cwd.mkdir(parents=True, exist_ok=True)
+            managed = process.start(
+                settings.state_dir, component.name, argvs[component.name], env=env, cwd=cwd
+            )
         version = _wait_ready(component, settings, managed)
         state = "started" if started else "already running"
         print(

@@ -72,6 +72,7 @@ def _start(module: str, port_variable: str, env: dict[str, str], log: Path) -> W
             env={**env, port_variable: str(port)},
             stdout=out,
             stderr=subprocess.STDOUT,
+            cwd=log.parent,  # faust keeps its data folder in the working directory
         )
     worker = Worker(process, port, log)
     deadline = time.monotonic() + 90
