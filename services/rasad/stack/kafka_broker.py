@@ -103,6 +103,8 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 delete.topic.enable=true
 log.retention.hours=168
+message.max.bytes=8388608
+replica.fetch.max.bytes=8388608
 log.segment.bytes=67108864
 """
 

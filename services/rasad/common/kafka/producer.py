@@ -51,6 +51,9 @@ class ProducerOptions:
     linger_ms: int = 5
     connect_timeout_s: float = 5.0
     send_timeout_s: float = 15.0
+    #: The largest record before compression: a RawArticle at MAX_TEXT_CHARS of 4-byte
+    #: characters; the broker's message.max.bytes (8 MiB) bounds the compressed batch.
+    max_request_bytes: int = 4 * 1024 * 1024
 
     def kafka_options(self) -> dict[str, Any]:
         return {
@@ -58,6 +61,7 @@ class ProducerOptions:
             "acks": "all",
             "enable_idempotence": True,
             "compression_type": self.compression,
+            "max_request_size": self.max_request_bytes,
             "linger_ms": self.linger_ms,
             "bootstrap_timeout_ms": int(self.connect_timeout_s * 1000),
             "max_block_ms": int(self.send_timeout_s * 1000),
