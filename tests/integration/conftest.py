@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 import redis
 from kafka import KafkaConsumer, TopicPartition
@@ -164,3 +169,101 @@ def stack_env_factory(stack_endpoints: Endpoints) -> Iterator[Callable[..., Stac
 @pytest.fixture
 def stack_env(stack_env_factory: Callable[..., StackEnv]) -> StackEnv:
     return stack_env_factory()
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+    def metrics(self) -> str:
+        return httpx.get(f"{self.url}/metrics", timeout=5).text
+
+    def healthz(self) -> httpx.Response:
+        return httpx.get(f"{self.url}/healthz", timeout=2)
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+StartService = Callable[..., ServiceProcess]
+
+
+@pytest.fixture
+def start_service(stack_env: StackEnv, tmp_path: Path) -> Iterator[StartService]:
+    """``start_service("alerting", RASAD_X="...")`` runs ``python -m rasad.<name>`` on a free
+    port and waits for ``/healthz``; every process is stopped after the test."""
+    started: list[ServiceProcess] = []
+
+    def start(name: str, wait: bool = True, **variables: str) -> ServiceProcess:
+        port = free_port()
+        env = {
+            **os.environ,
+            **stack_env.env(),
+            f"RASAD_{name.upper()}_PORT": str(port),
+            "RASAD_LOG_LEVEL": "INFO",
+            **variables,
+        }
+        if name == "processor":
+            env.setdefault("RASAD_PROCESSOR_APP_ID", stack_env.group_id)
+        log = tmp_path / f"{name}-{len(started)}.log"
+        with open(log, "wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", f"rasad.{name}"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=tmp_path,  # faust keeps its data folder in the working directory
+            )
+        service = ServiceProcess(name, process, port, log)
+        started.append(service)
+        if wait:
+            wait_healthy(service)
+        return service
+
+    yield start
+    for service in reversed(started):
+        service.stop()
+
+
+def wait_healthy(service: ServiceProcess, timeout_s: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        assert service.process.poll() is None, f"{service.name} exited: {service.output()}"
+        try:
+            if httpx.get(f"{service.url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{service.name} not healthy in {timeout_s:.0f} s: {service.output()}")
+
+
+def wait_for(what: str, probe: Callable[[], Any], timeout_s: float = 30.0, every_s: float = 0.3) -> Any:
+    """``probe()``'s first truthy result; fails naming ``what`` after the timeout."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        result = probe()
+        if result:
+            return result
+        time.sleep(every_s)
+    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 from kafka import KafkaProducer
 
 from rasad.common.messages import RawArticle
 from rasad.common.topics import ARTICLES_RAW
 
-from ..conftest import StackEnv, free_port
+from ..conftest import ServiceProcess, StackEnv, StartService
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = ROOT / "tests" / "data" / "articles" / "seed.jsonl"
@@ -39,85 +32,29 @@ def produce(env: StackEnv, articles: list[RawArticle], raw_records: tuple[bytes,
     producer.close()
 
 
-@dataclass
-class Worker:
-    process: subprocess.Popen[bytes]
-    port: int
-    log: Path
-
-    def healthz(self) -> httpx.Response:
-        return httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=2)
-
-    def metrics(self) -> str:
-        return httpx.get(f"http://127.0.0.1:{self.port}/metrics", timeout=5).text
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def _start(module: str, port_variable: str, env: dict[str, str], log: Path) -> Worker:
-    port = free_port()
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", module],
-            env={**env, port_variable: str(port)},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=log.parent,  # faust keeps its data folder in the working directory
-        )
-    worker = Worker(process, port, log)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{module} exited: {log.read_text(errors='replace')[-3000:]}")
-        try:
-            if worker.healthz().status_code == 200:
-                return worker
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    worker.stop()
-    raise AssertionError(f"{module} not healthy in 90 s: {log.read_text(errors='replace')[-3000:]}")
+Worker = ServiceProcess
 
 
 @pytest.fixture
-def start_worker(stack_env: StackEnv, tmp_path: Path) -> Iterator[Callable[[], Worker]]:
-    """Start processor workers in the test's consumer group; stopped after the test."""
-    workers: list[Worker] = []
-    env = {
-        **os.environ,
-        **stack_env.env(),
-        "RASAD_PROCESSOR_APP_ID": stack_env.group_id,
-        "RASAD_PROCESSOR_WATCHLIST": str(WATCHLIST),
-        "RASAD_LOG_LEVEL": "WARNING",
-    }
+def start_worker(stack_env: StackEnv, start_service: StartService) -> Callable[[], Worker]:
+    """Start processor workers in the test's consumer group (with the region's watchlist);
+    stopped after the test."""
 
     def start() -> Worker:
-        log = tmp_path / f"worker-{len(workers)}.log"
-        workers.append(_start("rasad.processor", "RASAD_PROCESSOR_PORT", env, log))
-        return workers[-1]
+        return start_service(
+            "processor",
+            RASAD_PROCESSOR_APP_ID=stack_env.group_id,
+            RASAD_PROCESSOR_WATCHLIST=str(WATCHLIST),
+            RASAD_LOG_LEVEL="WARNING",
+        )
 
-    yield start
-    for worker in workers:
-        worker.stop()
+    return start
 
 
 @pytest.fixture
-def ingest_service(stack_env: StackEnv, tmp_path: Path) -> Iterator[Worker]:
+def ingest_service(start_service: StartService) -> Worker:
     """The ingest HTTP API as a process on the test's topics (local mode: no token)."""
-    env = {**os.environ, **stack_env.env(), "RASAD_LOG_LEVEL": "WARNING"}
-    service = _start("rasad.ingest", "RASAD_INGEST_PORT", env, tmp_path / "ingest.log")
-    yield service
-    service.stop()
+    return start_service("ingest", RASAD_LOG_LEVEL="WARNING")
 
 
 def sample_articles(now: datetime | None = None) -> list[RawArticle]:
