@@ -1,27 +1,36 @@
 """One multi-pattern automaton over the normalized text: gazetteer names, demonyms, titles,
-given names and boilerplate markers, found in a single pass with word-boundary and Arabic
-clitic checks, longest match first.
+given names and boilerplate markers, found in a single pass on word boundaries with their
+Arabic clitics, longest match first.
 
 Keys are stored as normalized by :func:`match_key`. An Arabic key whose first word carries the
 article (``العراق``) is stored without it (``عراق``) and then requires a prefix that ends in the
 article or is ``لل`` (``بالعراق``, ``والعراق``, ``للعراق``); a key without the article accepts
 the one-letter proclitics and their pairs (``لروسيا``, ``وبروسيا``); demonyms accept either.
+
+Word boundaries and clitics are in the automaton, not checked per occurrence: it reads the
+:func:`boundary_text` of the text (every character that is not a letter or digit as a space,
+one space before and after), and holds each key as ``" " + prefix + key + " "`` for every prefix
+the key allows. An occurrence therefore starts and ends on a word boundary and its whole
+proclitic run is an allowed prefix. Keys with spaces or punctuation are compared with the text
+once found, since the boundary text no longer tells a space from a comma.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import ahocorasick
+import numpy as np
 
 from rasad.extract.gazetteer import Gazetteer, Record
 from rasad.extract.lexicon import Lexicon
 from rasad.extract.normalize import normalize_term
 
-__all__ = ["Automaton", "Hit", "Kind", "build", "match_key"]
+__all__ = ["Automaton", "Hit", "Kind", "boundary_text", "build", "match_key"]
 
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _DASH_TO_SPACE = str.maketrans({"-": " ", "_": " "})
@@ -39,7 +48,6 @@ PREFIXES: dict[int, frozenset[str]] = {
     ARTICLE: frozenset(_ARTICLES),
     ANY: frozenset(_CLITICS + _ARTICLES),
 }
-_MAX_PREFIX = 4
 _NISBA_SUFFIXES = ("", "ه", "ين", "ون", "ان")
 
 
@@ -121,6 +129,43 @@ def _forms(term: str, *, nisba: bool = False) -> Iterator[tuple[str, int]]:
             yield key, PLAIN
 
 
+@functools.cache
+def _alnum() -> np.ndarray:
+    """Whether each Basic Multilingual Plane character is a letter or digit (``str.isalnum``)."""
+    return np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
+
+
+_SPACE = ord(" ")
+
+
+def boundary_text(text: str) -> str:
+    """``text`` (a :func:`key_text`) as the automaton reads it: every character that is not a
+    letter or digit as a space, with one space added before and after (so two characters longer)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    out = np.full(codes.size + 2, _SPACE, dtype="<u4")
+    if codes.size:
+        if int(codes.max()) < 0x10000:
+            keep = _alnum().take(codes)
+        else:
+            keep = np.fromiter((ch.isalnum() for ch in text), dtype=bool, count=codes.size)
+        out[1:-1] = np.where(keep, codes, _SPACE)
+    return out.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _boundary_key(key: str) -> str:
+    return "".join(ch if ch.isalnum() else " " for ch in key)
+
+
+class _Entry(NamedTuple):
+    """One target of a padded key: the key's length, the prefix before it, the target, and the
+    key itself when the text must be compared with it (it has spaces or punctuation)."""
+
+    length: int
+    prefix: str
+    target: Target
+    check: str | None
+
+
 @dataclass
 class Automaton:
     """The built automaton, the records its targets point at, and the lexicon it came from."""
@@ -146,22 +191,12 @@ class Automaton:
         heads: list[Hit] = gazetteer if not split else []
         by_kind = (gazetteer, gazetteer, words, words, words, tails, lines, *([heads] * 10))
         new = tuple.__new__
-        n = len(text)
-        for last, (length, entries) in self.automaton.iter(text):
-            end = last + 1
-            if end < n and text[end].isalnum():
-                continue
-            start = end - length
-            prefix = ""
-            if start > 0 and text[start - 1].isalnum():
-                begin = start - 1
-                while begin > 0 and text[begin - 1].isalnum() and start - begin < _MAX_PREFIX:
-                    begin -= 1
-                if begin > 0 and text[begin - 1].isalnum():
-                    continue
-                prefix = text[begin:start]
-            for target, allowed in entries:
-                if prefix in allowed:
+        # A padded key ending at ``last`` of the boundary text ends at ``last - 1`` of ``text``.
+        for last, entries in self.automaton.iter(boundary_text(text)):
+            end = last - 1
+            for length, prefix, target, check in entries:
+                start = end - length
+                if check is None or text[start:end] == check:
                     by_kind[target.kind].append(new(Hit, (start, end, prefix, target)))
         if not split:
             return gazetteer, [], [], [], []
@@ -225,8 +260,26 @@ def build(gazetteer: Gazetteer, lexicon: Lexicon) -> Automaton:
     _word_targets(table, lexicon.heads.place_after, Kind.HEAD_PLACE_AFTER)
     _word_targets(table, lexicon.heads.unit, Kind.HEAD_UNIT)
     _word_targets(table, lexicon.heads.place_bare, Kind.HEAD_PLACE_BARE)
-    automaton = ahocorasick.Automaton()
+    return Automaton(_compile(table), records)
+
+
+def _compile(table: dict[str, list[Target]]) -> ahocorasick.Automaton:
+    """The automaton of ``table``'s keys, each padded with every prefix its targets allow; the
+    entries of one padded key are ordered longest key first, then as the targets were added."""
+    padded: dict[str, list[_Entry]] = {}
     for key, targets in table.items():
-        automaton.add_word(key, (len(key), tuple((t, PREFIXES[t.rule]) for t in targets)))
+        bounded = _boundary_key(key)
+        check = key if " " in bounded else None
+        for target in targets:
+            for prefix in sorted(PREFIXES[target.rule]):
+                entry = _Entry(len(key), prefix, target, check)
+                padded.setdefault(" " + prefix + bounded + " ", []).append(entry)
+    automaton = ahocorasick.Automaton()
+    for word, entries in padded.items():
+        automaton.add_word(word, tuple(sorted(entries, key=_longest_first)))
     automaton.make_automaton()
-    return Automaton(automaton, records)
+    return automaton
+
+
+def _longest_first(entry: _Entry) -> int:
+    return -entry.length
