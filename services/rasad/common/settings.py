@@ -73,6 +73,10 @@ class ProcessorSettings(ServiceSettings):
     processor_app_id: str = "rasad-processor"
     processor_watchlist: str | None = None
     processor_stall_seconds: float = 60.0
+    #: Records handled together: one Redis round trip each for stories and counts, one wait
+    #: for the broker's acknowledgements. A batch is cut when full or after ``within`` seconds.
+    processor_batch_max: int = Field(default=200, ge=1)
+    processor_batch_within_s: float = Field(default=0.05, gt=0)
 
 
 def _comma_list(value: object) -> object:

@@ -8,7 +8,7 @@ sorted sets and sets, so both stores give the same counts for the same input.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rasad.counting.buckets import HOUR, MINUTE, WindowPlan
@@ -99,6 +99,9 @@ class InMemoryCountStore:
         return self._clock()
 
     # -- writing: record.lua, step by step ---------------------------------------------
+
+    def record_many(self, articles: Sequence[ArticleFacts]) -> list[bool]:
+        return [self.record(article) for article in articles]
 
     def record(self, article: ArticleFacts) -> bool:
         expiry = expiry_ms(article, self.now())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from typing import Any
 
@@ -67,11 +67,21 @@ class RedisCountStore:
     # -- writing -----------------------------------------------------------------------
 
     def record(self, article: ArticleFacts) -> bool:
-        expiry = expiry_ms(article, self.now())
-        if expiry is None:
-            return False
-        result = self._script(keys=self._record_keys(article), args=self._record_args(article, *expiry))
-        return bool(int(result[0]))
+        return self.record_many([article])[0]
+
+    def record_many(self, articles: Sequence[ArticleFacts]) -> list[bool]:
+        """One script call per article (each atomic), all sent in one pipeline."""
+        now = self.now()
+        expiries = [expiry_ms(article, now) for article in articles]
+        due = [(article, expiry) for article, expiry in zip(articles, expiries, strict=True) if expiry]
+        if not due:
+            return [False] * len(articles)
+        pipe = self._redis.pipeline(transaction=False)
+        for article, (minute_expiry, hour_expiry) in due:
+            keys, args = self._record_keys(article), self._record_args(article, minute_expiry, hour_expiry)
+            self._script(keys=keys, args=args, client=pipe)
+        replies = iter(pipe.execute())
+        return [bool(int(next(replies)[0])) if expiry else False for expiry in expiries]
 
     def _record_keys(self, article: ArticleFacts) -> list[str]:
         lay = self.layout

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -47,6 +47,10 @@ class CountStore(Protocol):
 
     def record(self, article: ArticleFacts) -> bool:
         """Count ``article`` once; True when the article was new. Redelivery counts nothing."""
+        ...
+
+    def record_many(self, articles: Sequence[ArticleFacts]) -> list[bool]:
+        """:meth:`record` for each article in order (one round trip on Redis); the new flags."""
         ...
 
     def window_counts(self, kind: str, measure: Measure, plan: WindowPlan) -> dict[str, int]:

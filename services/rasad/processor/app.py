@@ -1,10 +1,13 @@
 """The faust-streaming application: one agent over ``articles.raw``.
 
-Per record, in this order: decode → extract → assign the story → publish the enriched
-article, its mentions and events (awaiting the broker's acknowledgements) → count in Redis
-(idempotent per article and story) → the offset is committed by faust. A worker killed at
-any point redelivers from the last commit; the Redis marks make the counts exact, and the
-published topics are at-least-once with stable keys.
+Records are taken in batches (up to ``processor_batch_max``, or what arrived within
+``processor_batch_within_s``). Per batch, in this order: decode and extract each record →
+assign the stories (one Redis round trip, one atomic script call per article, in order) →
+publish every enriched article, mention and event and await all the broker's
+acknowledgements together → count in Redis (one round trip, idempotent per article and
+story) → faust commits the batch's offsets. A worker killed at any point redelivers from the
+last commit; the Redis marks make the counts exact, and the published topics are
+at-least-once with stable keys.
 
 Poison records go to the dead-letter topic (the error policy decides); Redis or Kafka
 failing is retried with backoff, never skipped.
@@ -18,12 +21,13 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import faust
 import redis
 from aiokafka.errors import KafkaError
 from faust.sensors.prometheus import setup_prometheus_sensors
+from faust.streams import Stream
 from faust.types import EventT
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -104,8 +108,11 @@ def create_app(processor: Processor, registry: CollectorRegistry) -> faust.App:
 
     @app.agent(topics[ARTICLES_RAW.name], name="enrich")
     async def enrich_articles(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            await handle(processor, topics, event)
+        # StreamT does not declare take_events; faust's Stream (what agents get) has it.
+        async for events in cast(Stream, stream).take_events(
+            settings.processor_batch_max, settings.processor_batch_within_s
+        ):
+            await handle_batch(processor, topics, list(events))
 
     @app.page("/healthz")
     async def healthz(web: Any, request: Any) -> Any:
@@ -135,19 +142,27 @@ def _topic(app: faust.App, topic: Topic, prefix: str) -> faust.TopicT:
     )
 
 
-async def handle(processor: Processor, topics: dict[str, faust.TopicT], event: EventT) -> None:
-    outputs = await _enrich(processor, topics, event)
-    if outputs is not None:
-        await _retry(processor, Stage.PUBLISH, lambda: _publish(topics, outputs))
-        new = await _retry(processor, Stage.COUNT, lambda: _count(processor, outputs))
-        processor.metrics.articles.labels(outcome="counted" if new else "redelivered").inc()
-        ingested = outputs.enriched.ingested_at
-        if ingested is not None:
-            processor.metrics.end_to_end_seconds.observe(max(0.0, time.time() - ingested.timestamp()))
-    _track_progress(processor, event)
+async def handle_batch(processor: Processor, topics: dict[str, faust.TopicT], events: list[EventT]) -> None:
+    """One batch: extract each record, claim all stories in one Redis round trip, publish every
+    output and await the acknowledgements together, count all articles in one round trip.
+    faust commits the batch's offsets only after this returns."""
+    decoded = [item for item in [await _decode(processor, topics, event) for event in events] if item]
+    if decoded:
+        claims = [(raw.id, raw.text) for raw, _ in decoded]
+        stories = await _retry(processor, Stage.COUNT, lambda: _async(processor.stories.assign_many, claims))
+        batch = [
+            build_outputs(raw, extraction, story, processor.vocabulary)
+            for (raw, extraction), story in zip(decoded, stories, strict=True)
+        ]
+        await _retry(processor, Stage.PUBLISH, lambda: _publish(topics, batch))
+        new = await _retry(processor, Stage.COUNT, lambda: _count(processor, batch))
+        _observe(processor, batch, new)
+    _track_progress(processor, events)
 
 
-async def _enrich(processor: Processor, topics: dict[str, faust.TopicT], event: EventT) -> Outputs | None:
+async def _decode(
+    processor: Processor, topics: dict[str, faust.TopicT], event: EventT
+) -> tuple[RawArticle, Extraction] | None:
     stage = Stage.VALIDATE
     try:
         raw = decode_raw(event.value)
@@ -158,8 +173,16 @@ async def _enrich(processor: Processor, topics: dict[str, faust.TopicT], event: 
     except Exception as exc:  # the error policy decides; anything it does not cover is raised
         await _reject(processor, topics, event, stage, exc)
         return None
-    story = await _retry(processor, Stage.COUNT, lambda: _async(processor.stories.assign, raw.id, raw.text))
-    return build_outputs(raw, extraction, story, processor.vocabulary)
+    return raw, extraction
+
+
+def _observe(processor: Processor, batch: list[Outputs], new: list[bool]) -> None:
+    now = time.time()
+    for outputs, is_new in zip(batch, new, strict=True):
+        processor.metrics.articles.labels(outcome="counted" if is_new else "redelivered").inc()
+        ingested = outputs.enriched.ingested_at
+        if ingested is not None:
+            processor.metrics.end_to_end_seconds.observe(max(0.0, now - ingested.timestamp()))
 
 
 async def _reject(
@@ -191,16 +214,15 @@ async def _reject(
     )
 
 
-async def _publish(topics: dict[str, faust.TopicT], outputs: Outputs) -> None:
-    sends = [
-        _send(
-            topics[ARTICLES_ENRICHED.name], outputs.enriched.id, outputs.enriched.model_dump_json().encode()
-        )
-    ]
-    sends += [
-        _send(topics[topic.name], key, record.model_dump_json().encode())
-        for topic, key, record in outputs.records
-    ]
+async def _publish(topics: dict[str, faust.TopicT], batch: list[Outputs]) -> None:
+    sends = []
+    for outputs in batch:
+        enriched = outputs.enriched
+        sends.append(_send(topics[ARTICLES_ENRICHED.name], enriched.id, enriched.model_dump_json().encode()))
+        sends += [
+            _send(topics[topic.name], key, record.model_dump_json().encode())
+            for topic, key, record in outputs.records
+        ]
     await asyncio.gather(*sends)
 
 
@@ -209,10 +231,11 @@ async def _send(topic: faust.TopicT, key: str | None, value: bytes) -> None:
     await pending  # the broker's acknowledgement (acks=all)
 
 
-async def _count(processor: Processor, outputs: Outputs) -> bool:
-    new = await _async(processor.counts.record, outputs.facts)
-    if new:
-        processor.metrics.counted.inc(len(outputs.facts.facts))
+async def _count(processor: Processor, batch: list[Outputs]) -> list[bool]:
+    new = await _async(processor.counts.record_many, [outputs.facts for outputs in batch])
+    processor.metrics.counted.inc(
+        sum(len(o.facts.facts) for o, is_new in zip(batch, new, strict=True) if is_new)
+    )
     return new
 
 
@@ -233,13 +256,17 @@ async def _retry(processor: Processor, stage: Stage, attempt: Callable[[], Await
             delay = min(delay * 2, RETRY_MAX_SECONDS)
 
 
-def _track_progress(processor: Processor, event: EventT) -> None:
+def _track_progress(processor: Processor, events: list[EventT]) -> None:
+    if not events:
+        return
     now = time.time()
-    message = event.message
     processor.metrics.last_processed.set(now)
-    highwater = event.app.consumer.highwater(message.tp)
-    if highwater is not None:
-        processor.lag[message.tp] = max(0, highwater - message.offset - 1)
+    consumer = events[0].app.consumer
+    last = {event.message.tp: event.message.offset for event in events}
+    for tp, offset in last.items():
+        highwater = consumer.highwater(tp)
+        if highwater is not None:
+            processor.lag[tp] = max(0, highwater - offset - 1)
     lag = processor.total_lag()
     processor.metrics.consumer_lag.set(lag)
     processor.liveness.progressed(now, lag)

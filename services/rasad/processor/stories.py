@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import redis
@@ -111,12 +112,32 @@ class StoryStore:
         self._assign = client.register_script(_ASSIGN)
 
     def assign(self, article_id: str, text: str) -> StoryAssignment:
-        keys = [f"{self._prefix}story:article:{article_id}"]
-        keys += [f"{self._prefix}story:band:{key}" for key in band_keys(text)]
+        return self.assign_many([(article_id, text)])[0]
+
+    def assign_many(self, articles: Sequence[tuple[str, str]]) -> list[StoryAssignment]:
+        """The stories of (article id, text) pairs in order, in one round trip to Redis.
+
+        Each article is claimed by its own script call (atomic), so a copy later in the same
+        batch joins the story of an original earlier in it, as it would one at a time.
+        """
+        if not articles:
+            return []
+        pipe = self._client.pipeline(transaction=False)
+        for article_id, text in articles:
+            self._assign(keys=self._keys(article_id, text), args=[article_id, self._ttl], client=pipe)
         try:
-            story_id, duplicate_of = self._assign(keys=keys, args=[article_id, self._ttl])
+            replies = pipe.execute()
         except redis.RedisError as exc:
             raise StoryStoreError(f"story table unavailable: {exc}") from exc
-        story = story_id.decode() if isinstance(story_id, bytes) else str(story_id)
-        dup = duplicate_of.decode() if isinstance(duplicate_of, bytes) else str(duplicate_of)
-        return StoryAssignment(story_id=story, duplicate_of=dup or None)
+        return [_assignment(reply) for reply in replies]
+
+    def _keys(self, article_id: str, text: str) -> list[str]:
+        keys = [f"{self._prefix}story:article:{article_id}"]
+        return keys + [f"{self._prefix}story:band:{key}" for key in band_keys(text)]
+
+
+def _assignment(reply: Sequence[bytes | str]) -> StoryAssignment:
+    story_id, duplicate_of = reply
+    story = story_id.decode() if isinstance(story_id, bytes) else str(story_id)
+    dup = duplicate_of.decode() if isinstance(duplicate_of, bytes) else str(duplicate_of)
+    return StoryAssignment(story_id=story, duplicate_of=dup or None)

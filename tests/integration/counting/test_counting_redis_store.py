@@ -117,3 +117,22 @@ def test_rasad_top_prints_the_table(redis_client: redis.Redis, redis_url: str, k
     assert lines[1].split() == ["#", "key", "name", "articles", "stories", "sources"]
     assert lines[2].split() == ["1", "Q159", "Russia", "4", "2", "4"]
     assert lines[3].split() == ["2", "Q796", "Iraq", "1", "1", "1"]
+
+
+def test_batches_count_like_one_at_a_time_with_redelivery(redis_client: redis.Redis, key_prefix: str) -> None:
+    now = int(time.time())
+    stream = random_stream(now, 400, seed=13)
+    clock = lambda: float(now)  # noqa: E731 - one clock for both stores
+    batched = RedisCountStore(redis_client, key_prefix, clock=clock)
+    expected = InMemoryCountStore(key_prefix, clock=clock)
+    new_flags = [expected.record(article) for article in stream]
+    # batches of uneven sizes, the second half redelivered overlapping batches already counted
+    got: list[bool] = []
+    for start in range(0, 300, 37):
+        got += batched.record_many(stream[start : min(start + 37, 300)])
+    assert got == new_flags[:300]
+    assert batched.record_many(stream[250:]) == [False] * 50 + new_flags[300:]
+    assert batched.record_many([]) == []
+    assert snapshot(batched, now) == snapshot(expected, now)
+    assert batched.dump() == expected.dump()
+    assert expected.record_many(stream[:10]) == [False] * 10
