@@ -2,7 +2,8 @@
 
 Every cycle, at event time ``now``:
 
-* the **test window** is the last ``window`` (default 1h) of whole minutes before ``now``; the
+* the **test window** is the last ``window`` (default 1h) of minutes up to ``now``, the minute
+  under way included as far as it has come (so a spike shows within one cycle); the
   **baseline** is the ``baseline`` (default 7 days) of whole hours ending ``guard`` (default
   2h) before the test window starts, so the start of a spike does not leak into its own
   baseline;
@@ -53,6 +54,7 @@ from rasad.counting.buckets import (
     MINUTE_SECONDS,
     WindowPlan,
     as_datetime,
+    ceil_to,
     epoch_seconds,
     floor_to,
     parse_duration,
@@ -199,7 +201,9 @@ class Windows:
 
 
 def cycle_windows(now: float, config: DetectorConfig, store_now: float) -> Windows:
-    end = floor_to(now, MINUTE_SECONDS)
+    """The test window ends at ``now`` rounded up to the minute: the minute under way counts
+    as far as it has come, so a spike is seen within a cycle, not when its minute closes."""
+    end = ceil_to(now, MINUTE_SECONDS)
     test = plan_window(end - config.window, end, store_now)
     baseline_end = floor_to(test.start - config.guard, HOUR_SECONDS)
     return Windows(test, plan_window(baseline_end - config.baseline, baseline_end, store_now))

@@ -120,3 +120,22 @@ def test_run_cycle_accepts_a_datetime_and_reports_nothing_on_an_empty_store() ->
     from datetime import UTC, datetime
 
     assert detector.run_cycle(datetime.fromtimestamp(SPIKE, tz=UTC)) == []
+
+
+def test_a_spike_in_the_minute_under_way_fires_before_the_minute_closes() -> None:
+    minute = SPIKE + 7 * 60  # a minute boundary: SPIKE is on the hour
+    clock = [float(minute)]
+    store = InMemoryCountStore(clock=lambda: clock[0])
+    for article in regular_stream():
+        if article.event_time < minute:
+            store.record(article)
+    detector = Detector(store, automatic(CONFIG), CONFIG)
+    assert firing(detector.run_cycle(minute)) == []
+    burst = [story(f"x{i}", minute + 5 * i, [("entity", "rare")], source=f"wire{i % 3}") for i in range(6)]
+    clock[0] = minute + 40.0
+    assert store.record_many(burst) == [True] * 6
+    fired = firing(detector.run_cycle(minute + 40.0))
+    assert [(a.kind, a.key) for a in fired] == [("entity", "rare")]
+    assert fired[0].window_end.timestamp() == minute + 60
+    assert fired[0].window_end.timestamp() - fired[0].window_start.timestamp() == HOUR
+    assert fired[0].observed == 6 and set(fired[0].article_ids) <= {f"x{i}" for i in range(6)}
