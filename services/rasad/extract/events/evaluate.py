@@ -308,8 +308,21 @@ def report(name: str, s: Scores, n: int) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rasad.extract.events.evaluate", description=__doc__)
     parser.add_argument("--verbose", "-v", action="store_true", help="list every miss and spurious event")
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        metavar="NAME",
+        help="score only this gold set (a file stem in tests/data/gold_events; repeatable; default: all)",
+    )
     args = parser.parse_args(argv)
-    for path in sorted(GOLD_DIR.glob("*.yaml")):
+    paths = sorted(GOLD_DIR.glob("*.yaml"))
+    if args.sets:
+        unknown = set(args.sets) - {p.stem for p in paths}
+        if unknown:
+            raise InputError(f"--set: no gold set named {', '.join(sorted(unknown))} in {GOLD_DIR}")
+        paths = [p for p in paths if p.stem in args.sets]
+    for path in paths:
         s, n = evaluate_file(path)
         print(report(path.stem, s, n))
         if args.verbose:
