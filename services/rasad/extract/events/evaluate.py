@@ -320,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sets:
         unknown = set(args.sets) - {p.stem for p in paths}
         if unknown:
-            raise InputError(f"--set: no gold set named {', '.join(sorted(unknown))} in {GOLD_DIR}")
+            parser.error(f"no gold set named {', '.join(sorted(unknown))} in {GOLD_DIR}")
         paths = [p for p in paths if p.stem in args.sets]
     for path in paths:
         s, n = evaluate_file(path)
