@@ -2,9 +2,9 @@
 
 Measures, in one run: the transport's ceiling (kafka-python producing and consuming the same
 raw records, no processing), then for each offered load the ingest API (batches at a fixed
-pace), the processor and alerting as processes on private topics and a private Redis prefix:
-sustained throughput, latency ingest→enriched, ingest→counted (p50/p95/p99) and ingest→alert
-for one weapon spike per load. Prints a table, writes JSON and a PNG plot.
+pace), N processor workers and alerting as processes on private topics and a private Redis
+prefix: sustained throughput, latency ingest→enriched, ingest→counted (p50/p95/p99) and
+ingest→alert for several weapon spikes per load. Prints a table, writes JSON and a PNG plot.
 """
 
 from __future__ import annotations
@@ -14,28 +14,29 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
 import redis
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 from pydantic_settings import NoDecode
 
 from rasad.bench import baseline, observe, processes, profile, report, transport, workload
 from rasad.bench.latency import rate, summary
-from rasad.common.errors import RasadError
+from rasad.common.errors import ConfigError, RasadError
 from rasad.common.kafka.admin import delete_topics, ensure_topics
 from rasad.common.messages import RawArticle
 from rasad.common.settings import ServiceSettings, _comma_list
 from rasad.common.topics import TOPICS, topic_name
-from rasad.counting.buckets import MINUTE_SECONDS
 from rasad.counting.redis_store import RedisCountStore
 
 IntList = Annotated[tuple[int, ...], NoDecode, BeforeValidator(_comma_list)]
 SPIKE_REPORTS = 6
 TICK_S = 0.1
+WARMUP_ARTICLES = 120
 
 
 class BenchSettings(ServiceSettings):
@@ -47,6 +48,12 @@ class BenchSettings(ServiceSettings):
     bench_drain_timeout_s: float = 240.0
     bench_alert_timeout_s: float = 100.0
     bench_alert_cycle_s: int = 2
+    #: How often the alerting service runs its detection cycle (seconds).
+    bench_alert_interval_s: float = 0.5
+    #: Processor workers in one consumer group (the raw topic has 6 partitions).
+    bench_processor_workers: int = Field(default=2, ge=1, le=6)
+    #: Spikes per load, spread over its duration, each naming a weapon of its own.
+    bench_spikes_per_load: int = Field(default=5, ge=1)
 
 
 def send_paced(url: str, bodies: list[dict[str, Any]], per_s: int) -> dict[str, int]:
@@ -90,6 +97,33 @@ def wait_until(predicate: Any, timeout_s: float, services: list[processes.Servic
     return False
 
 
+@dataclass(frozen=True)
+class Spike:
+    weapon: str
+    ids: list[str]
+
+
+def with_spikes(
+    bodies: list[dict[str, Any]], level: int, count: int, tag: str
+) -> tuple[list[dict[str, Any]], list[Spike]]:
+    """The bodies with ``count`` spikes spread evenly over them, each of ``SPIKE_REPORTS`` short
+    reports naming a weapon of its own."""
+    weapons = workload.SPIKE_WEAPONS[level * count : (level + 1) * count]
+    if len(weapons) < count:
+        raise ConfigError(f"{len(workload.SPIKE_WEAPONS)} spike weapons are too few for this plan")
+    out, step = list(bodies), len(bodies) // (count + 1)
+    spikes: list[Spike] = []
+    for k in reversed(range(count)):
+        weapon, weapon_ar = weapons[k]
+        reports = [
+            workload.spike_report(weapon_ar, k * SPIKE_REPORTS + n, tag, seed=level)
+            for n in range(SPIKE_REPORTS)
+        ]
+        out[(k + 1) * step : (k + 1) * step] = reports
+        spikes.insert(0, Spike(weapon, [str(r["id"]) for r in reports]))
+    return out, spikes
+
+
 def run_level(
     settings: BenchSettings,
     level: int,
@@ -101,13 +135,9 @@ def run_level(
     run: str,
 ) -> dict[str, Any]:
     tag = f"l{load}-{run}"
-    bodies = list(workload.articles(corpus, load * seconds, tag, seed=level))
-    weapon, weapon_ar = workload.SPIKE_WEAPONS[level % len(workload.SPIKE_WEAPONS)]
-    spikes = [workload.spike_report(weapon_ar, k, tag, seed=level) for k in range(SPIKE_REPORTS)]
-    middle = len(bodies) // 2
-    bodies[middle:middle] = spikes
+    plain = list(workload.articles(corpus, load * seconds, tag, seed=level))
+    bodies, spikes = with_spikes(plain, level, settings.bench_spikes_per_load, tag)
     ids = [str(b["id"]) for b in bodies]
-    spike_ids = [str(s["id"]) for s in spikes]
     timeline = watchers.timeline
     print(f"load {load}/s: {len(bodies)} articles over {seconds} s ...", flush=True)
     sent = send_paced(services[0].url, bodies, load)
@@ -118,22 +148,22 @@ def run_level(
 
     drained = wait_until(all_counted, settings.bench_drain_timeout_s, services)
 
-    def alerted() -> float | None:
-        with timeline.lock:
-            return next(
-                (t for t, key, status in timeline.alerts if key == weapon and status == "firing"), None
-            )
+    def fired(weapon: str) -> float | None:
+        return next((t for t, key, status in timeline.alerts if key == weapon and status == "firing"), None)
 
-    wait_until(lambda: alerted() is not None, settings.bench_alert_timeout_s, services)
+    def all_alerted() -> bool:
+        with timeline.lock:
+            return all(fired(spike.weapon) is not None for spike in spikes)
+
+    wait_until(all_alerted, settings.bench_alert_timeout_s, services)
     with timeline.lock:
         ingested = [timeline.ingested[i] for i in ids if i in timeline.ingested]
         enriched = [timeline.enriched[i] - timeline.ingested[i] for i in ids if i in timeline.enriched]
         counted = [timeline.counted[i] - timeline.ingested[i] for i in ids if i in timeline.counted]
         last_counted = max((timeline.counted[i] for i in ids if i in timeline.counted), default=None)
-        last_spike = max((timeline.ingested[i] for i in spike_ids if i in timeline.ingested), default=None)
-    alert_at = alerted()
+        alert_delays = [_alert_delay(timeline, spike, fired(spike.weapon)) for spike in spikes]
     sustained = rate(len(counted), min(ingested, default=None), last_counted)
-    minute_close = None if last_spike is None else (last_spike // MINUTE_SECONDS + 1) * MINUTE_SECONDS
+    measured = [d for d in alert_delays if d is not None]
     return {
         "offered_per_s": load,
         "articles": len(bodies),
@@ -143,15 +173,39 @@ def run_level(
         "drained": drained,
         "ingested_per_s": rate(len(ingested), min(ingested, default=None), max(ingested, default=None)),
         "sustained_per_s": sustained,
-        "latency": {"enriched": summary(enriched), "counted": summary(counted)},
-        "alert": {
-            "weapon": weapon,
-            "latency_s": None if alert_at is None or last_spike is None else alert_at - last_spike,
-            "after_minute_close_s": None
-            if alert_at is None or minute_close is None
-            else alert_at - minute_close,
+        "latency": {"enriched": summary(enriched), "counted": summary(counted), "alert": summary(measured)},
+        "alerts": {
+            "spikes": len(spikes),
+            "fired": len(measured),
+            "per_spike": [
+                {"weapon": spike.weapon, "latency_s": delay}
+                for spike, delay in zip(spikes, alert_delays, strict=True)
+            ],
         },
     }
+
+
+def _alert_delay(timeline: observe.Timeline, spike: Spike, alert_at: float | None) -> float | None:
+    """From the ingestion of the spike's last report to the emission of its firing alert."""
+    last = max((timeline.ingested[i] for i in spike.ids if i in timeline.ingested), default=None)
+    return None if alert_at is None or last is None else alert_at - last
+
+
+def warm_up(
+    settings: BenchSettings, services: list[processes.Service], watchers: observe.Watchers, corpus: list[Any]
+) -> None:
+    """A few articles through the whole pipeline before measuring: the workers have their
+    partitions and the extraction data is loaded."""
+    bodies = list(workload.articles(corpus, WARMUP_ARTICLES, "warmup"))
+    send_paced(services[0].url, bodies, 100)
+    ids = [str(b["id"]) for b in bodies]
+
+    def all_counted() -> bool:
+        with watchers.timeline.lock:
+            return all(i in watchers.timeline.counted for i in ids)
+
+    if not wait_until(all_counted, settings.bench_drain_timeout_s, services):
+        raise RasadError("the warm-up articles were not all counted")
 
 
 def raw_values(corpus: list[workload.Sample], count: int) -> list[bytes]:
@@ -192,16 +246,20 @@ def main() -> int:
         "RASAD_LOG_LEVEL": "WARNING",
         "RASAD_PROCESSOR_APP_ID": f"bench{run}",
         "RASAD_ALERTING_WATCHLIST": str(watchlist),
+        "RASAD_ALERTING_CYCLE_SECONDS": str(settings.bench_alert_interval_s),
     }
     started: list[processes.Service] = []
     watchers = observe.Watchers(settings, prefix, key_prefix, client)
     levels = []
     profile_report: dict[str, Any] | None = None
     try:
-        for name in ("ingest", "processor", "alerting"):
-            started.append(processes.start(name, env, work))
+        started.append(processes.start("ingest", env, work))
+        for n in range(settings.bench_processor_workers):
+            started.append(processes.start("processor", env, work, label=f"processor-{n}"))
+        started.append(processes.start("alerting", env, work))
         watchers.start()
         processor = started[1]
+        warm_up(settings, started, watchers, corpus)
         plan = list(zip(settings.bench_loads, settings.bench_seconds, strict=True))
         for level, (load, seconds) in enumerate(plan):
             profiler = None
@@ -229,6 +287,8 @@ def main() -> int:
     results = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": _cpus(), "python": sys.version.split()[0]},
+        "processor_workers": settings.bench_processor_workers,
+        "alert_interval_s": settings.bench_alert_interval_s,
         "transport": ceiling.__dict__,
         "levels": levels,
         "profile": profile_report,

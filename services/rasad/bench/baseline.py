@@ -16,7 +16,7 @@ def seed_history(store: CountStore, now: float, weapons: list[str], days: int = 
     in one story every twelve hours. The number of stories recorded."""
     rng = random.Random(5)
     end = floor_to(now, HOUR_SECONDS) - 3 * HOUR_SECONDS
-    count = 0
+    stories = []
     for hour in range(days * 24):
         start = end - (hour + 1) * HOUR_SECONDS
         for i in range(per_hour):
@@ -24,9 +24,9 @@ def seed_history(store: CountStore, now: float, weapons: list[str], days: int = 
             if i == 0 and hour % 12 == 0:
                 facts += [Fact("weapon", w, w) for w in weapons]
             story = f"history-{hour}-{i}"
-            store.record(ArticleFacts(story, story, f"wire-{i % 5}", start + i * 240, None, tuple(facts)))
-            count += 1
-    return count
+            stories.append(ArticleFacts(story, story, f"wire-{i % 5}", start + i * 240, None, tuple(facts)))
+    store.record_many(stories)
+    return len(stories)
 
 
 def watchlist_yaml(weapons: list[str], cycle_s: int) -> str:

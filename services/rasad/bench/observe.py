@@ -24,7 +24,7 @@ class Timeline:
     ingested: dict[str, float] = field(default_factory=dict)
     enriched: dict[str, float] = field(default_factory=dict)
     counted: dict[str, float] = field(default_factory=dict)
-    alerts: list[tuple[float, str, str]] = field(default_factory=list)  # arrival, key, status
+    alerts: list[tuple[float, str, str]] = field(default_factory=list)  # emitted, key, status
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -99,10 +99,10 @@ class Watchers:
         try:
             while not self._stop.is_set():
                 for records in consumer.poll(timeout_ms=200).values():
-                    now = time.time()
                     for record in records:
                         data = json.loads(record.value)
+                        emitted = record.timestamp / 1000.0  # the alerting service's send time
                         with self.timeline.lock:
-                            self.timeline.alerts.append((now, data["key"], data["status"]))
+                            self.timeline.alerts.append((emitted, data["key"], data["status"]))
         finally:
             consumer.close()

@@ -47,19 +47,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(name: str, env: dict[str, str], log_dir: Path, timeout_s: float = 90.0) -> Service:
-    """Start one service and wait for its ``/healthz``."""
+def start(
+    name: str, env: dict[str, str], log_dir: Path, timeout_s: float = 90.0, label: str | None = None
+) -> Service:
+    """Start one service and wait for its ``/healthz``; ``label`` names its log and its own
+    working folder (several workers of one service)."""
     port = free_port()
-    log = log_dir / f"{name}.log"
+    label = label or name
+    log = log_dir / f"{label}.log"
+    folder = log_dir / label
+    folder.mkdir(exist_ok=True)
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", f"rasad.{name}"],
             env={**os.environ, **env, f"RASAD_{name.upper()}_PORT": str(port)},
             stdout=out,
             stderr=subprocess.STDOUT,
-            cwd=log_dir,  # faust keeps its data folder in the working directory
+            cwd=folder,  # faust keeps its data folder in the working directory
         )
-    service = Service(name, process, port, log)
+    service = Service(label, process, port, log)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:

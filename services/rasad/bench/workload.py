@@ -11,8 +11,26 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[3] / "tests" / "data" / "articles"
 SOURCES = tuple(f"wire-{i}" for i in range(9))
-#: Weapons rare in the corpus, one per load level; their spike reports name them in Arabic.
-SPIKE_WEAPONS = (("shilka", "شيلكا"), ("verba", "فيربا"), ("igla", "إيغلا"), ("osa", "أوسا"))
+#: Weapons absent from the corpus; each spike names one of them in Arabic, a different one per
+#: spike (a key that fired stays active for an hour and would not fire again).
+SPIKE_WEAPONS = (
+    ("shilka", "شيلكا"),
+    ("verba", "فيربا"),
+    ("igla", "إيغلا"),
+    ("tunguska", "تونغوسكا"),
+    ("strela-10", "ستريلا-10"),
+    ("nasams", "ناسامز"),
+    ("stinger", "ستينغر"),
+    ("iris-t", "إيريس-تي"),
+    ("samp-t", "سامب-تي"),
+    ("bavar-373", "باور-373"),
+    ("hq-9", "إتش كيو-9"),
+    ("tor-m1", "تور-إم1"),
+    ("s-500", "إس-500"),
+    ("c-ram", "سي-رام"),
+    ("avenger", "أفينجر"),
+    ("thaad", "ثاد"),
+)
 FILLER = [
     "أعلنت",
     "مصادر",
