@@ -39,6 +39,7 @@ class CasualtyWords:
     vague: Phrases
     singular: frozenset[str]
     dual: frozenset[str]
+    verbs: frozenset[str] = frozenset()  # killing/injury verbs: the count may follow their subject
     heads: frozenset[str] = frozenset()  # first words of the killing and injury phrases
     clitic_heads: frozenset[str] = frozenset()  # the same, with the clitics ``_strip`` removes
 
@@ -55,6 +56,7 @@ def casualty_words(lex: EventLexicon) -> CasualtyWords:
         vague=phrase_index(r["vague_quantities"]),
         singular=frozenset(normalize_term(v) for v in n["singular_persons"]),
         dual=frozenset(normalize_term(v) for v in n["dual_persons"]),
+        verbs=frozenset(normalize_term(v) for v in r.get("kill_verbs", ())),
         heads=(
             heads := frozenset(normalize_term(str(v)).split()[0] for v in r["kill_words"] + r["injure_words"])
         ),
@@ -100,6 +102,8 @@ def casualties(lex: EventLexicon, keys: Sequence[str], person_words: frozenset[i
             n = _starts(keys, i, lead)
             if n:
                 count = _count_after(cw, keys, i + n, person_words)
+                if count is None and _strip(key) in cw.verbs:
+                    count = _count_after_subject(cw, keys, i + n, person_words)
                 if count is not None:
                     article = keys[i + n] in ("a", "an") if i + n < len(keys) else False
                     out.append(Casualty(kind, i, count, count.words == 0 or article))
@@ -111,6 +115,27 @@ def casualties(lex: EventLexicon, keys: Sequence[str], person_words: frozenset[i
             elif after < len(keys) and keys[after] in cw.injured_nouns:
                 out.append(Casualty("injured", i, count))
     return out
+
+
+_SUBJECT_WORDS = 3
+_SUBJECT_STOPS = frozenset(
+    {"و", "في", "فى", "على", "من", "الى", "عن", "بعد", "and", "in", "on", "at", "by", "after"}
+)
+
+
+def _count_after_subject(
+    cw: CasualtyWords, keys: Sequence[str], j: int, person_words: frozenset[int]
+) -> Count | None:
+    """The count after a verb's subject (قتلت مسيّرة إسرائيلية شخصا): up to three words on, not
+    across punctuation, a conjunction, a preposition or a named person (the verb's object)."""
+    for k in range(j + 1, min(len(keys), j + 1 + _SUBJECT_WORDS)):
+        word = keys[k - 1]
+        if not word[:1].isalnum() or word in _SUBJECT_STOPS or k - 1 in person_words:
+            return None
+        count = _count_after(cw, keys, k, person_words)
+        if count is not None:
+            return count
+    return None
 
 
 def _count_after(
