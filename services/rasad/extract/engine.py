@@ -102,7 +102,7 @@ class Engine:
         tails = [index[h.start] for h in scan.tails]
         line_marks = [index[h.start] for h in scan.lines]
         body = body_spans(text, tails, line_marks)
-        selected = _select(gazetteer_hits, len(keys))
+        selected = _select(gazetteer_hits)
         collected = _Collector(text, index, body)
         self._resolve(keys, selected, collected)
         spans = [(group[0].start - len(group[0].prefix), group[0].end) for _, group in selected]
@@ -146,16 +146,7 @@ class Engine:
     def _resolve(self, keys: str, selected: list[tuple[int, list[Hit]]], collected: _Collector) -> None:
         """Add the record each selected group stands for to ``collected``, in text order."""
         facts = self.facts
-        sure_countries: dict[str | None, int] = {}
-        for _, group in selected:
-            if len(group) == 1:
-                country = facts[group[0].target.record].country
-                sure_countries[country] = sure_countries.get(country, 0) + 1
-        surnames = {
-            keys[group[0].start : group[0].end].rsplit(" ", 1)[-1]
-            for _, group in selected
-            if facts[group[0].target.record].person
-        }
+        context = _Selection(keys, selected, facts)
         text, index, body, by_key = collected.text, collected.index, collected.body, collected.by_key
         part, part_count = 0, len(body)
         for start, group in selected:
@@ -166,12 +157,12 @@ class Engine:
                 return
             if begin < body[part][0]:
                 continue
-            hit = group[0] if len(group) == 1 else _choose(group, facts, sure_countries)
+            hit = group[0] if len(group) == 1 else _choose(group, facts, context.sure_countries)
             fact = facts[hit.target.record]
             if fact.capital is not None and not self._locative(keys, hit):
                 fact = fact.capital
             if fact.kind == "weapon" and (
-                self._after_given_name(keys, start) or keys[hit.start : hit.end] in surnames
+                self._after_given_name(keys, start) or keys[hit.start : hit.end] in context.surnames
             ):
                 continue
             entry = by_key.get(fact.id)
@@ -186,16 +177,16 @@ class Engine:
     def _after_given_name(self, keys: str, start: int) -> bool:
         """A weapon's name right after a given name, or that is the family name of a person the
         article names, is that family name (جون كيربي ... قال كيربي, not Kirpi)."""
+        # The match of ``_PREVIOUS_WORD`` ends one character early only before a final newline.
+        if keys[start - 1 : start] != "\n":
+            return False
         word = _PREVIOUS_WORD.search(keys, max(0, start - 30), start)
         return word is not None and word.end() == start - 1 and word.group(1) in self.names.given
 
     def _locative(self, keys: str, hit: Hit) -> bool:
         if hit.prefix in _LOCATIVE_CLITIC or _dateline(keys, hit):
             return True
-        word = _PREVIOUS_WORD.search(
-            keys, max(0, hit.start - len(hit.prefix) - 30), hit.start - len(hit.prefix)
-        )
-        return word is not None and word.group(1) in self.locative
+        return _previous_word(keys, hit.start - len(hit.prefix)) in self.locative
 
     def _headed_mention(self, item: Headed, start: int, end: int) -> Mention:
         """A mention of a name found from its head noun: the gazetteer record whose alias is
@@ -242,6 +233,37 @@ class Engine:
         return mentions
 
 
+class _Selection:
+    """What the selected gazetteer matches of an article say as a whole, computed when first
+    needed: how often each country is mentioned unambiguously, and the family names of the
+    people the gazetteer knows."""
+
+    def __init__(
+        self, keys: str, selected: list[tuple[int, list[Hit]]], facts: Sequence[RecordFacts]
+    ) -> None:
+        self.keys = keys
+        self.selected = selected
+        self.facts = facts
+
+    @functools.cached_property
+    def sure_countries(self) -> dict[str | None, int]:
+        counts: dict[str | None, int] = {}
+        for _, group in self.selected:
+            if len(group) == 1:
+                country = self.facts[group[0].target.record].country
+                counts[country] = counts.get(country, 0) + 1
+        return counts
+
+    @functools.cached_property
+    def surnames(self) -> set[str]:
+        keys, facts = self.keys, self.facts
+        return {
+            keys[group[0].start : group[0].end].rsplit(" ", 1)[-1]
+            for _, group in self.selected
+            if facts[group[0].target.record].person
+        }
+
+
 @dataclass(frozen=True)
 class RecordFacts:
     """What the engine needs of a record at each match, computed once: the record, its mention
@@ -255,6 +277,23 @@ class RecordFacts:
     country: str | None
     person: bool
     capital: RecordFacts | None
+
+
+def _previous_word(keys: str, end: int) -> str | None:
+    """The word that ``_PREVIOUS_WORD.search(keys, max(0, end - 30), end)`` finds (its group),
+    without the regular expression: the last run of word characters before ``end`` within 30
+    characters, when at most three other characters (or four, the last a newline) follow it."""
+    low = max(0, end - 30)
+    stop = end
+    while stop > low and not keys[stop - 1].isalnum():
+        stop -= 1
+    gap = end - stop
+    if stop == low or (gap > 3 and not (gap == 4 and keys[end - 1] == "\n")):
+        return None
+    begin = stop - 1
+    while begin > low and keys[begin - 1].isalnum():
+        begin -= 1
+    return keys[begin:stop]
 
 
 def _dateline(keys: str, hit: Hit) -> bool:
@@ -429,28 +468,53 @@ def _span_start(hit: Hit) -> int:
     return hit.start
 
 
-def _select(hits: Sequence[Hit], length: int) -> list[tuple[int, list[Hit]]]:
-    """Gazetteer hits of a text of ``length`` characters, longest first, without overlaps;
-    hits on the same span stay together. Each group comes with where its name starts
-    (:func:`_span_start`), in text order."""
+def _select(hits: Sequence[Hit]) -> list[tuple[int, list[Hit]]]:
+    """Gazetteer hits, longest first, without overlaps; hits on the same span stay together.
+    Each group comes with where its name starts (:func:`_span_start`), in text order.
+
+    Spans are taken longest first (the earliest among equals) where they overlap no span taken
+    before; that choice only depends on the spans a span overlaps, so it is made within each run
+    of overlapping spans, and a span that overlaps nothing is taken as it is."""
     spans: dict[tuple[int, int], list[Hit]] = {}
+    get = spans.get
     for hit in hits:
         start, end, prefix, _ = hit
-        span = (start - 2, end) if prefix.endswith("ال") else (start, end)
-        group = spans.get(span)
+        span = (start - 2, end) if prefix[-2:] == "ال" else (start, end)
+        group = get(span)
         if group is None:
             spans[span] = [hit]
         else:
             group.append(hit)
-    taken = bytearray(length + 1)
-    find = taken.find
-    chosen: list[tuple[int, int]] = []
-    for _, start, end in sorted([(start - end, start, end) for start, end in spans]):
-        if find(1, start, end) < 0:
-            taken[start:end] = b"\x01" * (end - start)
-            chosen.append((start, end))
-    chosen.sort()
-    return [(span[0], spans[span]) for span in chosen]
+    ordered = sorted(spans)
+    chosen: list[tuple[int, list[Hit]]] = []
+    i, count = 0, len(ordered)
+    while i < count:
+        reach = ordered[i][1]
+        j = i + 1
+        while j < count and ordered[j][0] < reach:
+            reach = max(reach, ordered[j][1])
+            j += 1
+        if j == i + 1:
+            chosen.append((ordered[i][0], spans[ordered[i]]))
+        else:
+            chosen.extend((span[0], spans[span]) for span in _longest_apart(ordered[i:j]))
+        i = j
+    return chosen
+
+
+def _longest_apart(run: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of a run of overlapping spans taken longest first (earliest among equals) where
+    they overlap none taken before, in text order."""
+    taken: list[tuple[int, int]] = []
+    for span in sorted(run, key=_longest_earliest):
+        start, end = span
+        if all(end <= other_start or other_end <= start for other_start, other_end in taken):
+            taken.append(span)
+    return sorted(taken)
+
+
+def _longest_earliest(span: tuple[int, int]) -> tuple[int, int]:
+    return span[0] - span[1], span[0]
 
 
 def _choose(group: list[Hit], facts: Sequence[RecordFacts], countries: dict[str | None, int]) -> Hit:
