@@ -289,7 +289,7 @@ def _strike_attacker(
             if actor is not None:
                 return actor
         if t.kind == "noun":
-            actor = view.nisba_after(hit.last, hi)
+            actor = view.nisba_after(hit.last, hi) or _relative_light_subject(view, lex, hit.last, hi)
             if actor is not None:
                 return actor
         if t.kind == "verb":
@@ -311,6 +311,22 @@ def _strike_attacker(
         if "ب" in main.prefix:
             return view.nearest_before(main.first, lo, ACTOR_TYPES)
     return None
+
+
+_OBJECT_PRONOUNS = ("هما", "هم", "ها", "ه")
+
+
+def _relative_light_subject(view: View, lex: EventLexicon, last: int, hi: int) -> Actor | None:
+    """X in ``غارة شنتها طائرة مسيّرة إسرائيلية`` / ``قصف نفذه الطيران الإسرائيلي``: the subject of a
+    support verb with a pronoun for the event noun right after it."""
+    j = last + 1
+    if j >= hi:
+        return None
+    key = view.keys[j]
+    stem = next((key[: -len(p)] for p in _OBJECT_PRONOUNS if key.endswith(p) and len(key) > len(p) + 1), None)
+    if stem is None or not _is_light(lex, stem):
+        return None
+    return view.actor_starting(j + 1, min(hi, j + 5), AGENT_TYPES)
 
 
 def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) -> None:

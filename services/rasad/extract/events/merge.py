@@ -140,6 +140,21 @@ def _score(e: _Event, c: Candidate) -> float:
     return score
 
 
+def _target_keys(c: Candidate) -> set[str]:
+    out = {c.target.id} if c.target is not None and c.target.type != "COUNTRY" else set()
+    if c.target_word is not None:
+        out.add(c.target_word)
+    return out
+
+
+def _other_target(e: _Event, c: Candidate) -> bool:
+    """``c`` names a target and ``e`` names others, none of them ``c``'s: with nothing else in
+    common but the actor, another strike of the same actor (a car here, a house there)."""
+    mine = _target_keys(c)
+    theirs = set().union(*(_target_keys(p) for p in e.parts))
+    return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
+
+
 def _anaphoric(c: Candidate) -> bool:
     return c.definite and c.target is None and c.target_text is None and c.location is None
 
@@ -186,7 +201,11 @@ def merge(candidates: Sequence[Candidate]) -> list[_Event]:
                 fits = c.attacker is None or e.attacker is None
                 best = None if _conflict(e, c) or not fits else e
         if best is None:
-            scored = [(s, e) for e in events if not _conflict(e, c) and (s := _score(e, c)) >= 2]
+            scored = [
+                (s, e)
+                for e in events
+                if not _conflict(e, c) and (s := _score(e, c)) >= 2 and not (s <= 2 and _other_target(e, c))
+            ]
             if scored:
                 best = max(scored, key=lambda p: p[0])[1]
         if best is None:
