@@ -43,6 +43,10 @@ _NISBA_ENDINGS = ("يه", "يين", "يون")
 # A form II verbal noun (تفعيل: تخزين, تدريب, تجميع) names an activity, not a place.
 _VERBAL_NOUN = re.compile(r"^ت\w\w\w?ي\w$")
 MAX_WORDS = 3
+MAX_LIST = 8
+# What joins two names of a list: a comma, or the conjunction و written on the next name.
+_LIST_NEXT_AR = re.compile(r"[ ]*(?:[،,][ ]*(?:و(?=\w))?|و(?=\w))")
+_LIST_NEXT_EN = re.compile(r"[ ]*(?:,[ ]*(?:and[ ]+)?|and[ ]+)")
 MAX_QUOTED_WORDS = 6
 
 
@@ -66,6 +70,8 @@ def headed_id(entity_type: str, key: str) -> str:
 class HeadFinder:
     stop: frozenset[str]
     joiners: frozenset[str]
+    plural: frozenset[str] = frozenset()
+    plural_bare: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, lexicon: Lexicon) -> HeadFinder:
@@ -76,7 +82,13 @@ class HeadFinder:
         }
         stop = frozenset(match_key(w) for w in lexicon.stopwords) | frozenset(title_words)
         stop |= frozenset(match_key(w) for w in lexicon.heads.stop)
-        return cls(stop=stop, joiners=frozenset(match_key(w) for w in lexicon.name_joiners))
+        joiners = frozenset(match_key(w) for w in (*lexicon.name_joiners, *lexicon.heads.place_joiners))
+        return cls(
+            stop=stop,
+            joiners=joiners,
+            plural=frozenset(match_key(w) for w in lexicon.heads.place_list),
+            plural_bare=frozenset(match_key(w) for w in lexicon.heads.place_list_bare),
+        )
 
     def find(
         self, keys: str, original: str, index: Sequence[int], hits: Sequence[Hit], covered: object
@@ -89,15 +101,19 @@ class HeadFinder:
             if hit.start - len(hit.prefix) < until or hit.start in covered:  # type: ignore[operator]
                 continue
             kind = hit.target.kind
-            if kind == Kind.HEAD_UNIT:
-                item = self._unit(keys, hit)
+            head = keys[hit.start : hit.end]
+            if kind in (Kind.HEAD_PLACE, Kind.HEAD_PLACE_BARE) and head in self.plural | self.plural_bare:
+                items = self._list(keys, original, index, hit, covered, bare=head in self.plural_bare)
+            elif kind == Kind.HEAD_UNIT:
+                items = [self._unit(keys, hit)]
             elif kind == Kind.HEAD_PLACE_AFTER:
-                item = self._before(keys, original, index, hit, covered)
+                items = [self._before(keys, original, index, hit, covered)]
             else:
-                item = self._after(keys, original, index, hit, covered)
-            if item is not None:
-                found.append(item)
-                until = max(item.end, hit.end)
+                items = [self._after(keys, original, index, hit, covered)]
+            for item in items:
+                if item is not None:
+                    found.append(item)
+                    until = max(item.end, hit.end)
         return found
 
     def _unit(self, keys: str, hit: Hit) -> Headed | None:
@@ -141,6 +157,35 @@ class HeadFinder:
                 return None
         return self._made(keys, original, index, words[0].start(), words[-1].end(), entity_type)
 
+    def _list(
+        self, keys: str, original: str, index: Sequence[int], hit: Hit, covered: object, *, bare: bool
+    ) -> list[Headed | None]:
+        """Places listed after one plural or dual head: ``بلدات الخيام وعلما الشعب ومروحين``,
+        ``بلدتي وادي حسن وشيحين``, ``the villages of Aitaroun, Blida and Mais al-Jabal``. Names
+        the gazetteer knows are stepped over and the list goes on after them."""
+        if keys[hit.start - len(hit.prefix) : hit.start].endswith("ال") or keys.startswith("ال", hit.start):
+            return []
+        arabic = _ARABIC.match(keys, hit.start) is not None
+        gap = _GAP.match(keys, hit.end)
+        pos = gap.end() if gap is not None else hit.end
+        items: list[Headed | None] = []
+        for _ in range(MAX_LIST):
+            if pos in covered:  # type: ignore[operator]
+                while pos < len(keys) and (pos in covered or keys[pos].isalnum()):  # type: ignore[operator]
+                    pos += 1
+            else:
+                words = self._words(keys, original, index, pos, covered)
+                words = self._place_words(words) if arabic and words else words
+                if not words or (bare and not items and words[0].group().startswith("ال")):
+                    break
+                items.append(self._made(keys, original, index, words[0].start(), words[-1].end(), "PLACE"))
+                pos = words[-1].end()
+            following = _LIST_NEXT_AR.match(keys, pos) if arabic else _LIST_NEXT_EN.match(keys, pos)
+            if following is None:
+                break
+            pos = following.end()
+        return items
+
     def _before(
         self, keys: str, original: str, index: Sequence[int], hit: Hit, covered: object
     ) -> Headed | None:
@@ -177,9 +222,11 @@ class HeadFinder:
             word = match.group()
             if gap.strip() or match.start() in covered or word in self.stop or word.isdigit():  # type: ignore[operator]
                 break
-            if not _ARABIC.match(word) and not original[index[match.start()]].isupper():
+            arabic = _ARABIC.match(word) is not None
+            capitalized = arabic or original[index[match.start()]].isupper()
+            if not capitalized and (not words or word not in self.joiners):
                 break
-            if _ARABIC.match(word) and len(word) > 3 and word[0] in _CLITICS and not words:
+            if arabic and len(word) > 3 and word[0] in _CLITICS and not words and word not in self.joiners:
                 break
             words.append(match)
             if len(words) >= MAX_WORDS:

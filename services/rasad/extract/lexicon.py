@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from rasad.common.errors import ConfigError
 
@@ -41,16 +41,33 @@ class Heads(_Frozen):
     """Head nouns that introduce a name the gazetteer may lack: ``org`` an armed group's name,
     ``org_quoted`` a quoted name (agencies, companies), ``place`` a place name after it,
     ``place_bare`` a place name without the article after it,
-    ``place_after`` a place name before it (English), ``unit`` a unit number; ``stop`` words
-    that are never the first word of such a name."""
+    ``place_after`` a place name before it (English), ``place_list`` and ``place_list_bare``
+    plural or dual heads a list of place names follows (``بلدات الخيام وعلما الشعب``),
+    ``place_joiners`` words that begin a two-word place name (``وادي حسن``, ``دير ميماس``),
+    ``unit`` a unit number; ``stop`` words that are never the first word of such a name."""
 
     org: tuple[Term, ...] = ()
     org_quoted: tuple[Term, ...] = ()
     place: tuple[Term, ...] = ()
     place_bare: tuple[Term, ...] = ()
     place_after: tuple[Term, ...] = ()
+    place_list: tuple[Term, ...] = ()
+    place_list_bare: tuple[Term, ...] = ()
+    place_joiners: tuple[Term, ...] = ()
     unit: tuple[Term, ...] = ()
     stop: tuple[Term, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists_are_place_heads(cls, raw: object) -> object:
+        """Plural heads are found by the automaton as place heads too: ``place_list`` joins
+        ``place``, ``place_list_bare`` joins ``place_bare``."""
+        if not isinstance(raw, dict):
+            return raw
+        merged = dict(raw)
+        merged["place"] = [*raw.get("place", ()), *raw.get("place_list", ())]
+        merged["place_bare"] = [*raw.get("place_bare", ()), *raw.get("place_list_bare", ())]
+        return merged
 
 
 class Lexicon(_Frozen):
