@@ -141,7 +141,7 @@ def _score(e: _Event, c: Candidate) -> float:
 
 
 def _target_keys(c: Candidate) -> set[str]:
-    out = {c.target.id} if c.target is not None and c.target.type != "COUNTRY" else set()
+    out = {c.target.id} if c.target is not None and c.target.type not in ("COUNTRY", "PERSON") else set()
     if c.target_word is not None:
         out.add(c.target_word)
     return out
@@ -149,7 +149,10 @@ def _target_keys(c: Candidate) -> set[str]:
 
 def _other_target(e: _Event, c: Candidate) -> bool:
     """``c`` names a target and ``e`` names others, none of them ``c``'s: with nothing else in
-    common but the actor, another strike of the same actor (a car here, a house there)."""
+    common but the actor, another strike of the same actor (a car here, a house there). A
+    definite description (الضربة) refers back; a killed person adds to a target."""
+    if c.definite:
+        return False
     mine = _target_keys(c)
     theirs = set().union(*(_target_keys(p) for p in e.parts))
     return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
