@@ -78,6 +78,7 @@ class RoleWords:
     consequence: frozenset[tuple[str, ...]] = frozenset()
     attribution: frozenset[str] = frozenset()
     passive_aux: frozenset[str] = frozenset()
+    not_agent: frozenset[str] = frozenset()  # participles whose "by X" is not the event's agent
 
 
 Phrases = Mapping[str, tuple[tuple[str, ...], ...]]
@@ -136,6 +137,7 @@ def role_words(lex: EventLexicon) -> RoleWords:
         not_target_heads=_set(r.get("not_target_heads", ())),
         attribution=_set(r.get("attribution_verbs", ())),
         passive_aux=_set(r.get("passive_auxiliaries", ())),
+        not_agent=_set(r.get("not_agent_participles", ())),
         consequence=frozenset(
             tuple(normalize_term(str(v)).split()) for v in r.get("consequence_markers", ())
         ),
@@ -289,6 +291,8 @@ class View:
         """X in ``… على يد X`` / ``… by X`` within six words after word ``i``."""
         for j in range(i + 1, min(hi, i + 8)):
             n = self.phrase_at(j, self.rw.agent)
+            if n and j - 1 > i and self.keys[j - 1] in self.rw.not_agent:
+                return None  # an area controlled by X: X is not the one who struck
             if n:
                 return self.actor_starting(j + n, j + n + 3, AGENT_TYPES)
         return None
