@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from pydantic import TypeAdapter
 
-from rasad.common.messages import Entity, Event, Extraction, Weapon
+from rasad.common.messages import Entity, Event, Extraction, Span, Weapon
 from rasad.extract import gazetteer as gazetteer_module
 from rasad.extract import lexicon as lexicon_module
 from rasad.extract.boilerplate import body_spans
@@ -172,7 +172,7 @@ class Engine:
             while stop > begin and not text[stop - 1].isalnum():
                 stop -= 1
             if stop > begin:
-                entry[1].spans.append({"text": text[begin:stop], "start": begin, "end": stop})
+                entry[1].spans.append(_span(text[begin:stop], begin, stop))
 
     def _after_given_name(self, keys: str, start: int) -> bool:
         """A weapon's name right after a given name, or that is the family name of a person the
@@ -347,7 +347,7 @@ class Group(NamedTuple):
     key: str
     kind: str
     record: Record | None
-    spans: list[dict[str, Any]]
+    spans: list[Span]
     type: str | None = None
     name: str | None = None
 
@@ -388,7 +388,7 @@ class _Collector:
         while stop > begin and not text[stop - 1].isalnum():
             stop -= 1
         if stop > begin:
-            entry[1].spans.append({"text": text[begin:stop], "start": begin, "end": stop})
+            entry[1].spans.append(_span(text[begin:stop], begin, stop))
 
     def groups(self) -> list[Group]:
         entries = sorted(self.by_key.values(), key=_first_of)  # stable: earlier additions first on ties
@@ -416,7 +416,7 @@ class Analysis:
                 continue
             if record is None:
                 if name is None:
-                    name = max(spans, key=_name_rank)["text"]
+                    name = max(spans, key=_name_rank).text
                 out.append({"id": key, "name": name, "type": entity_type or "PERSON", "mentions": spans})
             else:
                 out.append(
@@ -452,9 +452,27 @@ _ENTITIES = TypeAdapter(list[Entity])
 _WEAPONS = TypeAdapter(list[Weapon])
 
 
-def _name_rank(span: dict[str, Any]) -> tuple[int, int]:
+def _name_rank(span: Span) -> tuple[int, int]:
     """Longest name in words, the earliest among equals."""
-    return len(span["text"].split()), -span["start"]
+    return len(span.text.split()), -span.start
+
+
+_new_span = Span.__new__
+_set = object.__setattr__
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    """A mention's span as :meth:`Span.model_construct` builds it, without its generic handling
+    of defaults and aliases (a span has neither), and without validation: ``text`` is a slice
+    of the article and ``0 <= start <= end`` by construction. The spans are about half the cost
+    of building an extraction when validated one by one; a test checks that spans built so
+    equal validated ones."""
+    span = _new_span(Span)
+    _set(span, "__dict__", {"text": text, "start": start, "end": end})
+    _set(span, "__pydantic_fields_set__", {"text", "start", "end"})
+    _set(span, "__pydantic_extra__", None)
+    _set(span, "__pydantic_private__", None)
+    return span
 
 
 def _start_of(mention: Mention) -> int:

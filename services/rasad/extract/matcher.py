@@ -30,7 +30,7 @@ from rasad.extract.gazetteer import Gazetteer, Record
 from rasad.extract.lexicon import Lexicon
 from rasad.extract.normalize import normalize_term
 
-__all__ = ["Automaton", "Hit", "Kind", "boundary_text", "build", "match_key"]
+__all__ = ["Automaton", "Hit", "Kind", "boundary_text", "build", "match_key", "targets"]
 
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _DASH_TO_SPACE = str.maketrans({"-": " ", "_": " "})
@@ -245,9 +245,13 @@ def _word_targets(table: dict[str, list[Target]], words: Iterable[str], kind: in
 
 def build(gazetteer: Gazetteer, lexicon: Lexicon) -> Automaton:
     """Compile every record and word list into one automaton."""
+    return Automaton(_compile(targets(gazetteer, lexicon)), gazetteer.records)
+
+
+def targets(gazetteer: Gazetteer, lexicon: Lexicon) -> dict[str, list[Target]]:
+    """Every key (as :func:`match_key` makes it) with what it stands for, in the order added."""
     table: dict[str, list[Target]] = {}
-    records = gazetteer.records
-    for index, record in enumerate(records):
+    for index, record in enumerate(gazetteer.records):
         _record_targets(table, index, record)
     _word_targets(table, lexicon.titles.rank, Kind.TITLE_RANK)
     _word_targets(table, lexicon.titles.role, Kind.TITLE_ROLE)
@@ -260,7 +264,7 @@ def build(gazetteer: Gazetteer, lexicon: Lexicon) -> Automaton:
     _word_targets(table, lexicon.heads.place_after, Kind.HEAD_PLACE_AFTER)
     _word_targets(table, lexicon.heads.unit, Kind.HEAD_UNIT)
     _word_targets(table, lexicon.heads.place_bare, Kind.HEAD_PLACE_BARE)
-    return Automaton(_compile(table), records)
+    return table
 
 
 def _compile(table: dict[str, list[Target]]) -> ahocorasick.Automaton:
