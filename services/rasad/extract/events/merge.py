@@ -207,7 +207,7 @@ def merge(candidates: Sequence[Candidate]) -> list[_Event]:
             scored = [
                 (s, e)
                 for e in events
-                if not _conflict(e, c) and (s := _score(e, c)) >= 2 and not (s <= 2 and _other_target(e, c))
+                if not _conflict(e, c) and (s := _score(e, c)) >= 2 and not (s < 3 and _other_target(e, c))
             ]
             if scored:
                 best = max(scored, key=lambda p: p[0])[1]
