@@ -71,6 +71,7 @@ class Engine:
     countries: dict[str, str | None]
     facts: tuple[RecordFacts, ...]
     headless: dict[str, int]
+    is_person: tuple[bool, ...]
 
     @classmethod
     def build(cls) -> Engine:
@@ -78,6 +79,7 @@ class Engine:
         lexicon = lexicon_module.load()
         automaton = build(gazetteer, lexicon)
         countries = {r.id: gazetteer.country_of(r.id) for r in gazetteer}
+        facts = tuple(_facts(r, gazetteer, countries) for r in automaton.records)
         return cls(
             gazetteer=gazetteer,
             automaton=automaton,
@@ -86,8 +88,9 @@ class Engine:
             locative=frozenset(match_key(w) for w in lexicon.locative),
             locative_clitics=frozenset(match_key(w) for w in lexicon.locative_clitics),
             countries=countries,
-            facts=tuple(_facts(r, gazetteer, countries) for r in automaton.records),
+            facts=facts,
             headless=_headless(automaton.records, lexicon),
+            is_person=tuple(fact.person for fact in facts),
         )
 
     # -- the pass -------------------------------------------------------------------------
@@ -105,18 +108,36 @@ class Engine:
         selected = _select(gazetteer_hits)
         collected = _Collector(text, index, body)
         self._resolve(keys, selected, collected)
-        spans = [(group[0].start - len(group[0].prefix), group[0].end) for _, group in selected]
-        headed = self._headed(keys, text, index, scan.heads, selected, spans)
+        spans, matched, known = self._matched_spans(selected)
+        headed = self._headed(keys, text, index, scan.heads, matched, spans)
         for mention in headed:
             name = mention.name if mention.record is None else None
             collected.add(
                 mention.start, mention.end, mention.kind, mention.key, mention.record, mention.type, name
             )
         spans += [(m.start, m.end) for m in headed]
-        people = self._people(keys, text, index, word_hits, selected, sorted(spans))
+        people = self._people(keys, text, index, word_hits, matched, sorted(spans), known)
         for mention in sorted(people, key=_start_of):
             collected.add(mention.start, mention.end, "entity", mention.key, None, "PERSON")
         return Analysis(text, normalized, body, collected.groups())
+
+    def _matched_spans(
+        self, selected: list[tuple[int, list[Hit]]]
+    ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], frozenset[int]]:
+        """Of the selected gazetteer matches: their spans with their proclitics, their spans
+        from where their names start, and where the people among them start (with proclitics)."""
+        is_person = self.is_person
+        spans: list[tuple[int, int]] = []
+        matched: list[tuple[int, int]] = []
+        known: list[int] = []
+        for start, group in selected:
+            first = group[0]
+            begin = first.start - len(first.prefix)
+            spans.append((begin, first.end))
+            matched.append((start, first.end))
+            if is_person[first.target.record]:
+                known.append(begin)
+        return spans, matched, frozenset(known)
 
     def _headed(
         self,
@@ -124,7 +145,7 @@ class Engine:
         text: str,
         index: Sequence[int],
         head_hits: list[Hit],
-        selected: list[tuple[int, list[Hit]]],
+        matched: list[tuple[int, int]],
         spans: list[tuple[int, int]],
     ) -> list[Mention]:
         """Organizations and places recognized from their head noun, and later mentions of
@@ -134,9 +155,7 @@ class Engine:
         found = self.heads.find(keys, text, index, head_hits, Covered(spans))
         if not found:
             return []
-        taken = _Taken(
-            [(start, group[0].end) for start, group in selected] + [(h.start, h.end) for h in found]
-        )
+        taken = _Taken(matched + [(h.start, h.end) for h in found])
         mentions = [self._headed_mention(h, h.start, h.end) for h in found]
         for item in {h.key: h for h in found}.values():
             if not item.key[-1].isdigit():
@@ -204,25 +223,19 @@ class Engine:
         text: str,
         index: Sequence[int],
         word_hits: list[Hit],
-        selected: list[tuple[int, list[Hit]]],
+        matched: list[tuple[int, int]],
         spans: list[tuple[int, int]],
+        known: frozenset[int],
     ) -> list[Mention]:
-        """People from titles and given names; ``spans`` are the known names' spans (gazetteer
-        matches with their proclitics, and names found from their head noun)."""
+        """People from titles and given names; ``matched`` are the selected gazetteer matches'
+        spans, ``spans`` the known names' spans (gazetteer matches with their proclitics, and
+        names found from their head noun), ``known`` where the gazetteer's people start."""
         if not word_hits:
             return []
-        facts = self.facts
-        known = frozenset(
-            group[0].start - len(group[0].prefix)
-            for _, group in selected
-            if facts[group[0].target.record].person
-        )
         found = self.names.find(keys, text, index, word_hits, spans, known)
         if not found:
             return []
-        taken = _Taken(
-            [(start, group[0].end) for start, group in selected] + [(p.start, p.end) for p in found]
-        )
+        taken = _Taken(matched + [(p.start, p.end) for p in found])
         full = {p.key.split(" ")[-1]: p.key for p in found if " " in p.key}
         mentions = [
             Mention(p.start, p.end, "entity", person_id(full.get(p.key, p.key)), None, full.get(p.key, p.key))
