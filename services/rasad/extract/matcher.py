@@ -270,17 +270,27 @@ def targets(gazetteer: Gazetteer, lexicon: Lexicon) -> dict[str, list[Target]]:
 def _compile(table: dict[str, list[Target]]) -> ahocorasick.Automaton:
     """The automaton of ``table``'s keys, each padded with every prefix its targets allow; the
     entries of one padded key are ordered longest key first, then as the targets were added."""
+    prefixes = {rule: sorted(allowed) for rule, allowed in PREFIXES.items()}
     padded: dict[str, list[_Entry]] = {}
-    for key, targets in table.items():
+    new = tuple.__new__
+    for key, found in table.items():
         bounded = _boundary_key(key)
         check = key if " " in bounded else None
-        for target in targets:
-            for prefix in sorted(PREFIXES[target.rule]):
-                entry = _Entry(len(key), prefix, target, check)
-                padded.setdefault(" " + prefix + bounded + " ", []).append(entry)
+        length = len(key)
+        for target in found:
+            for prefix in prefixes[target.rule]:
+                entry = new(_Entry, (length, prefix, target, check))
+                word = " " + prefix + bounded + " "
+                entries = padded.get(word)
+                if entries is None:
+                    padded[word] = [entry]
+                else:
+                    entries.append(entry)
     automaton = ahocorasick.Automaton()
     for word, entries in padded.items():
-        automaton.add_word(word, tuple(sorted(entries, key=_longest_first)))
+        automaton.add_word(
+            word, tuple(entries) if len(entries) == 1 else tuple(sorted(entries, key=_longest_first))
+        )
     automaton.make_automaton()
     return automaton
 
