@@ -174,7 +174,7 @@ class HeadFinder:
                 while pos < len(keys) and (pos in covered or keys[pos].isalnum()):  # type: ignore[operator]
                     pos += 1
             else:
-                words = self._words(keys, original, index, pos, covered)
+                words = self._words(keys, original, index, pos, covered, listed=bool(items))
                 words = self._place_words(words) if arabic and words else words
                 if not words or (bare and not items and words[0].group().startswith("ال")):
                     break
@@ -214,8 +214,17 @@ class HeadFinder:
         return self._made(keys, original, index, start, end, "PLACE")
 
     def _words(
-        self, keys: str, original: str, index: Sequence[int], pos: int, covered: object
+        self,
+        keys: str,
+        original: str,
+        index: Sequence[int],
+        pos: int,
+        covered: object,
+        *,
+        listed: bool = False,
     ) -> list[re.Match[str]]:
+        """Up to three name words from ``pos``; ``listed`` names follow a list's conjunction, so a
+        first letter like ب is the name's own, not a clitic."""
         words: list[re.Match[str]] = []
         for match in _WORD.finditer(keys, pos, min(len(keys), pos + 80)):
             gap = keys[(words[-1].end() if words else pos) : match.start()]
@@ -226,7 +235,8 @@ class HeadFinder:
             capitalized = arabic or original[index[match.start()]].isupper()
             if not capitalized and (not words or word not in self.joiners):
                 break
-            if arabic and len(word) > 3 and word[0] in _CLITICS and not words and word not in self.joiners:
+            clitic = arabic and len(word) > 3 and word[0] in _CLITICS and not listed
+            if clitic and not words and word not in self.joiners:
                 break
             words.append(match)
             if len(words) >= MAX_WORDS:
