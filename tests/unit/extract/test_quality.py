@@ -29,3 +29,10 @@ def test_third_held_out_articles() -> None:
     assert report.row("entities (typed)").f1 >= 0.93
     assert report.row("entities (untyped)").f1 >= 0.94
     assert report.row("weapons").f1 >= 0.99
+
+
+def test_fourth_held_out_articles() -> None:
+    report = evaluate_set(DATA_DIR, "heldout4")
+    assert report.row("entities (typed)").f1 >= 0.85
+    assert report.row("entities (untyped)").f1 >= 0.86
+    assert report.row("weapons").f1 >= 0.93
