@@ -16,7 +16,9 @@ from typing import NamedTuple
 
 __all__ = ["Sentence", "Word", "line_breaks", "sentence", "sentences", "spans", "to_normalized"]
 
-_END = re.compile(r"\n+|[.!?;]+(?=[\s\"')\]]|$)")
+# ``\n+`` or ``[.!?;]+`` before a space, a quote, a bracket or the end; written to start with one
+# character class so that the expression skips ahead to the next candidate character quickly.
+_END = re.compile(r"[\n.!?;](?:(?<=\n)\n*|[.!?;]*(?=[\s\"')\]]|$))")
 _WORD = re.compile(r"\w+|[^\w\s]")
 _LINE = re.compile(r"\n")
 _LINE_END = frozenset(".!?:;؟؛\"'”»)]")
@@ -97,7 +99,8 @@ def spans(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = 
 
 def sentence(text: str, start: int, end: int) -> Sentence | None:
     """The sentence ``text[start:end]`` split into words; None when it has no word."""
-    words = tuple([Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end)])
+    new = tuple.__new__  # Word's own constructor is a Python function: skipped for speed
+    words = tuple([new(Word, (m.start(), m.end(), m.group())) for m in _WORD.finditer(text, start, end)])
     if not any(w.text[0].isalnum() or w.text[0] == "_" for w in words):
         return None
     return Sentence(words[0].start, words[-1].end, words, tuple([w.start for w in words]))

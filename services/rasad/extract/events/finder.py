@@ -86,31 +86,58 @@ class Candidate:
     anchor: int = 0  # word index of the trigger in its sentence
 
 
+_Mention = tuple[int, int, str, str, str, "str | None"]
+
+
 def _mentions(
-    index: Sequence[int], items: Sequence[Entity] | Sequence[Weapon], kind: str
-) -> list[tuple[int, int, str, str, str, str | None]]:
-    out = []
-    for item in items:
-        etype = "WEAPON" if kind == "weapon" else item.type  # type: ignore[union-attr]
-        category = item.category if kind == "weapon" else None  # type: ignore[union-attr]
-        for m in item.mentions:
-            start, end = to_normalized(index, m.start, m.end)
-            if end > start:
-                out.append((start, end, item.id, item.name, etype, category))
+    items: Sequence[Entity] | Sequence[Weapon], kind: str
+) -> tuple[list[tuple[int, int, Entity | Weapon]], list[int]]:
+    """Every mention of ``items`` in original offsets, sorted, with their starts: converted to
+    normalized offsets only for the sentences that are read (:func:`_sentence_mentions`)."""
+    out = sorted(
+        [(m.start, m.end, item) for item in items for m in item.mentions], key=lambda x: (x[0], x[1])
+    )
+    return out, [m[0] for m in out]
+
+
+def _sentence_mentions(
+    index: Sequence[int],
+    sentence: Sentence,
+    mentions: tuple[list[tuple[int, int, Entity | Weapon]], list[int]],
+    kind: str,
+) -> list[_Mention]:
+    """The mentions whose normalized start lies in the sentence, in normalized order."""
+    items, starts = mentions
+    # A normalized start n = bisect_left(index, s) lies in [a, b) when index[a-1] < s <= index[b-1].
+    lo = bisect.bisect_right(starts, index[sentence.start - 1]) if sentence.start > 0 else 0
+    hi = bisect.bisect_right(starts, index[sentence.end - 1])
+    out: list[_Mention] = []
+    for s, e, item in items[lo:hi]:
+        start, end = bisect.bisect_left(index, s), bisect.bisect_left(index, e)
+        if end > start:
+            if kind == "weapon":
+                out.append((start, end, item.id, item.name, "WEAPON", item.category))  # type: ignore[union-attr]
+            else:
+                out.append((start, end, item.id, item.name, item.type, None))  # type: ignore[union-attr]
     out.sort()
     return out
 
 
-def _actors(
-    sentence: Sentence, mentions: Sequence[tuple[int, int, str, str, str, str | None]], starts: Sequence[int]
-) -> list[Actor]:
-    lo = bisect.bisect_left(starts, sentence.start)
-    hi = bisect.bisect_left(starts, sentence.end)
+def _actors(sentence: Sentence, mentions: Sequence[_Mention]) -> list[Actor]:
+    words = sentence.words
+    starts = sentence.starts
+    last_word = len(words) - 1
     out = []
-    for start, end, ident, name, etype, category in mentions[lo:hi]:
-        first = sentence.word_at(start)
-        last = sentence.word_at(max(start, end - 1))
-        clitic = sentence.words[first].text[: max(0, start - sentence.words[first].start)]
+    for start, end, ident, name, etype, category in mentions:
+        # Sentence.word_at, inlined: the word that holds or follows the offset.
+        first = bisect.bisect_right(starts, start) - 1
+        if first < 0 or words[first].end <= start:
+            first = max(0, min(first + 1, last_word))
+        pos = max(start, end - 1)
+        last = bisect.bisect_right(starts, pos) - 1
+        if last < 0 or words[last].end <= pos:
+            last = max(0, min(last + 1, last_word))
+        clitic = words[first].text[: max(0, start - words[first].start)]
         out.append(Actor(start, end, first, last, ident, name, etype, category, clitic))
     return out
 
@@ -585,10 +612,8 @@ def candidates(
 ) -> list[Candidate]:
     """Every event description of the body, in text order."""
     ranges = [to_normalized(index, a, b) for a, b in body]
-    entity_mentions = _mentions(index, entities, "entity")
-    weapon_mentions = _mentions(index, weapons, "weapon")
-    entity_starts = [m[0] for m in entity_mentions]
-    weapon_starts = [m[0] for m in weapon_mentions]
+    entity_mentions = _mentions(entities, "entity")
+    weapon_mentions = _mentions(weapons, "weapon")
     rw = role_words(lex)
     out: list[Candidate] = []
     sentence_spans = spans(text, ranges, line_breaks(original, index))
@@ -608,8 +633,8 @@ def candidates(
             continue
         view = View(
             sentence,
-            _actors(sentence, entity_mentions, entity_starts),
-            _actors(sentence, weapon_mentions, weapon_starts),
+            _actors(sentence, _sentence_mentions(index, sentence, entity_mentions, "entity")),
+            _actors(sentence, _sentence_mentions(index, sentence, weapon_mentions, "weapon")),
             rw,
             text,
         )
