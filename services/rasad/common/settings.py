@@ -77,6 +77,7 @@ class ProcessorSettings(ServiceSettings):
     #: for the broker's acknowledgements. A batch is cut when full or after ``within`` seconds.
     processor_batch_max: int = Field(default=200, ge=1)
     processor_batch_within_s: float = Field(default=0.05, gt=0)
+    processor_event_loop: Literal["uvloop", "asyncio"] = "uvloop"
 
 
 def _comma_list(value: object) -> object:

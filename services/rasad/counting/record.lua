@@ -10,14 +10,28 @@ local minute_expiry = tonumber(ARGV[1])
 local hour_expiry = ARGV[2]
 local source, event_ms, member, cap = ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 
+-- A key's expiry is the same every time one call sets it, so it is set once per call: facts
+-- of one kind share their count, name and total keys.
+local expiry_set = {}
+
+local function expire(key, expiry)
+  if not expiry_set[key] then
+    redis.call('PEXPIREAT', key, expiry)
+    expiry_set[key] = true
+  end
+end
+
 local function extend(key)
-  redis.call('PEXPIREAT', key, hour_expiry, 'NX')
-  redis.call('PEXPIREAT', key, hour_expiry, 'GT')
+  if not expiry_set[key] then
+    redis.call('PEXPIREAT', key, hour_expiry, 'NX')
+    redis.call('PEXPIREAT', key, hour_expiry, 'GT')
+    expiry_set[key] = true
+  end
 end
 
 local function bump(key, field, expiry)
   redis.call('HINCRBY', key, field, 1)
-  redis.call('PEXPIREAT', key, expiry)
+  expire(key, expiry)
 end
 
 local new_article = redis.call('HSETNX', KEYS[1], '*', event_ms)
@@ -45,13 +59,13 @@ for i = 0, nfacts - 1 do
       local expiry = hour_expiry
       if j == 1 then expiry = minute_expiry end
       redis.call('ZINCRBY', KEYS[k + j], 1, key)
-      redis.call('PEXPIREAT', KEYS[k + j], expiry)
+      expire(KEYS[k + j], expiry)
       if new_story_key then
         redis.call('ZINCRBY', KEYS[k + j + 1], 1, key)
-        redis.call('PEXPIREAT', KEYS[k + j + 1], expiry)
+        expire(KEYS[k + j + 1], expiry)
       end
       redis.call('SADD', KEYS[k + j + 2], source)
-      redis.call('PEXPIREAT', KEYS[k + j + 2], expiry)
+      expire(KEYS[k + j + 2], expiry)
     end
     if new_story_key then
       redis.call('ZADD', KEYS[k + 7], event_ms, member)

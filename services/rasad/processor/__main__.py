@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import faust
@@ -32,9 +33,19 @@ def build(settings: ProcessorSettings, registry: CollectorRegistry) -> faust.App
     return create_app(processor, registry)
 
 
+def use_event_loop(name: str) -> None:
+    """uvloop's event loop for the worker: faust and aiokafka schedule a task or callback per
+    record, which uvloop runs for less CPU than asyncio's own loop."""
+    if name == "uvloop":
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+
 def main() -> None:
     settings = ProcessorSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    use_event_loop(settings.processor_event_loop)
     ensure_topics(settings, settings.topic_prefix)
     app = build(settings, CollectorRegistry())
     faust.Worker(app, loglevel=settings.log_level, override_logging=False).execute_from_commandline()

@@ -44,6 +44,19 @@ class ProcessorMetrics:
             registry=registry,
             buckets=LATENCY_BUCKETS,
         )
+        self.batch_records = Histogram(
+            "rasad_processor_batch_records",
+            "Raw records per batch.",
+            registry=registry,
+            buckets=(1, 2, 5, 10, 25, 50, 100, 200, 500, 1000),
+        )
+        self.batch_step_seconds = Histogram(
+            "rasad_processor_batch_step_seconds",
+            "Time a batch spends in each step (extract, stories, outputs, publish, count).",
+            ["step"],
+            registry=registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+        )
         self.consumer_lag = Gauge(
             "rasad_processor_consumer_lag_messages",
             "Raw-article records not yet processed by this worker.",

@@ -34,8 +34,9 @@ def decode_raw(value: bytes | None) -> RawArticle:
 
 
 def enrich(raw: RawArticle, extraction: Extraction, story: StoryAssignment) -> EnrichedArticle:
+    # the extraction's fields as they are (validated models are not validated again)
     return EnrichedArticle(
-        **extraction.model_dump(),
+        **dict(extraction),
         title=raw.title,
         url=raw.url,
         source=raw.source,
