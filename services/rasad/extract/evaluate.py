@@ -7,7 +7,7 @@ gold item's ``names``. Entities are scored typed (per type: the type must agree 
 untyped; weapons by id. Each set is reported separately: seed (developed against), heldout
 (annotated before the engine first ran on them, its misses looked at since), heldout2 (the same,
 measured once untuned and looked at since), heldout3 (the same; its misses looked at since) and
-heldout4 (annotated before the engine ran on them, untuned).
+heldout4 (the same; measured once, its misses looked at since).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ LABELS = {
     "heldout": "held-out (annotated before the engine ran on them; looked at since)",
     "heldout2": "held-out 2 (annotated before the engine ran on them; measured untuned, looked at since)",
     "heldout3": "held-out 3 (annotated before the engine ran on them; misses looked at since)",
-    "heldout4": "held-out 4 (annotated before the engine ran on them, untuned)",
+    "heldout4": "held-out 4 (annotated before the engine ran on them; measured once, misses looked at since)",
 }
 ENTITY_TYPES = ("PERSON", "ORG", "COUNTRY", "PLACE")
 

@@ -17,6 +17,17 @@ joiner (``أبو غريب``); a word ending in the nisba ``ية`` is an adjectiv
 a name, and neither is a verbal noun of the form تفعيل (``منطقة تخزين``). English name words must
 be capitalized in the original.
 
+A place name, and every item of a list, must look like a name: a stop word (function words,
+war-report nouns such as ``اشتباكات``, generic land words such as ``الوديان``, adjectives such as
+``متعددة``), an imperfect verb (``يسيطرون``, ``تتواجد``), a participle of the forms متفعّلة and
+مستفعلة, or a word carrying an object pronoun after a stop word or a preposition (``منها``,
+``فيها``) is none.
+
+Two further patterns give organizations: a dual head whose singular is data (``مجلسي الوزراء
+والنواب`` → ``مجلس الوزراء``, ``مجلس النواب``), and a local force, a head such as ``شرطة``
+before a place the gazetteer knows (``شرطة ديالى``): its id is derived from the head and the
+place's Arabic name, so every spelling of the place gives the same id.
+
 The id is derived from the normalized name (``org:اللواء_45``, ``place:القايم``), so every
 spelling that normalizes alike, in any article, gets the same id; later mentions of the name
 alone (with its proclitics) in the same article link to it.
@@ -28,6 +39,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rasad.extract.gazetteer import Gazetteer
+from rasad.extract.gazetteer import load as load_gazetteer
 from rasad.extract.lexicon import Lexicon
 from rasad.extract.matcher import Hit, Kind, match_key
 
@@ -42,6 +55,13 @@ _CLITICS = ("و", "ف", "ب", "ل", "ك")
 _NISBA_ENDINGS = ("يه", "يين", "يون")
 # A form II verbal noun (تفعيل: تخزين, تدريب, تجميع) names an activity, not a place.
 _VERBAL_NOUN = re.compile(r"^ت\w\w\w?ي\w$")
+# Imperfect verbs: plural or dual (يسيطرون, يقاتلان) and forms V, VI, X (تتواجد, يتمركز, يستهدف).
+_IMPERFECT = re.compile(r"^(?:[يت]\w{3,}(?:ون|ان)|(?:يت|تت)\w{3,}|(?:يست|تست)\w{2,})$")
+# Participles of forms V, VI and X with the feminine ending (متعددة, متفرقة, مستهدفة).
+_PARTICIPLE = re.compile(r"^(?:مت|مست)\w{3,}ه$")
+_PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "كم")
+# Prepositions as the key text writes them (على → علي, إلى → الي).
+_PREPOSITIONS = frozenset({"ب", "ل", "ك", "من", "في", "علي", "عن", "الي", "مع", "عند", "لدي", "بين"})
 MAX_WORDS = 3
 MAX_LIST = 8
 # What joins two names of a list: a comma, or the conjunction و written on the next name.
@@ -62,6 +82,21 @@ class Headed:
     end: int
 
 
+def _place_keys(gazetteer: Gazetteer) -> dict[str, str]:
+    """Every alias key of the gazetteer's places of one or two words, to the key of the place's
+    Arabic name; longest first, so that ``ذي قار`` is tried before a one-word prefix of it."""
+    out: dict[str, str] = {}
+    for record in gazetteer:
+        if record.type != "PLACE" or not record.name_ar:
+            continue
+        canonical = match_key(record.name_ar)
+        for alias in (record.name_ar, *record.aliases_ar):
+            key = match_key(alias)
+            if 0 < key.count(" ") + 1 <= 2 and _ARABIC.match(key):
+                out.setdefault(key, canonical)
+    return dict(sorted(out.items(), key=lambda item: -len(item[0])))
+
+
 def headed_id(entity_type: str, key: str) -> str:
     return ("org:" if entity_type == "ORG" else "place:") + key.replace(" ", "_")
 
@@ -72,6 +107,11 @@ class HeadFinder:
     joiners: frozenset[str]
     plural: frozenset[str] = frozenset()
     plural_bare: frozenset[str] = frozenset()
+    # Dual organization heads to their singular (مجلسي → مجلس), local force heads (شرطة), and
+    # the places a local force may follow: each key to the key of the place's Arabic name.
+    dual: tuple[tuple[str, str], ...] = ()
+    local: frozenset[str] = frozenset()
+    places: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def build(cls, lexicon: Lexicon) -> HeadFinder:
@@ -88,7 +128,21 @@ class HeadFinder:
             joiners=joiners,
             plural=frozenset(match_key(w) for w in lexicon.heads.place_list),
             plural_bare=frozenset(match_key(w) for w in lexicon.heads.place_list_bare),
+            dual=tuple((match_key(d), match_key(s)) for d, s in lexicon.heads.org_dual.items()),
+            local=frozenset(match_key(w) for w in lexicon.heads.org_local),
+            places=tuple(_place_keys(load_gazetteer()).items()) if lexicon.heads.org_local else (),
         )
+
+    def name_like(self, word: str) -> bool:
+        """Whether a word may be (the first word of) a place name in a list or after a head."""
+        if word in self.stop or _IMPERFECT.match(word) or _PARTICIPLE.match(word):
+            return False
+        for suffix in _PRONOUN_SUFFIXES:
+            if word.endswith(suffix):
+                stem = word[: -len(suffix)]
+                if stem in _PREPOSITIONS or stem in self.stop or stem in self.plural | self.plural_bare:
+                    return False
+        return True
 
     def find(
         self, keys: str, original: str, index: Sequence[int], hits: Sequence[Hit], covered: object
@@ -104,6 +158,10 @@ class HeadFinder:
             head = keys[hit.start : hit.end]
             if kind in (Kind.HEAD_PLACE, Kind.HEAD_PLACE_BARE) and head in self.plural | self.plural_bare:
                 items = self._list(keys, original, index, hit, covered, bare=head in self.plural_bare)
+            elif kind == Kind.HEAD_ORG and head in dict(self.dual):
+                items = self._dual(keys, hit, covered, dict(self.dual)[head])
+            elif kind == Kind.HEAD_ORG and head in self.local:
+                items = [self._local(keys, hit)]
             elif kind == Kind.HEAD_UNIT:
                 items = [self._unit(keys, hit)]
             elif kind == Kind.HEAD_PLACE_AFTER:
@@ -186,6 +244,40 @@ class HeadFinder:
             pos = following.end()
         return items
 
+    def _dual(self, keys: str, hit: Hit, covered: object, singular: str) -> list[Headed | None]:
+        """Organizations after a dual head: ``مجلسي الوزراء والنواب`` → ``مجلس الوزراء`` and
+        ``مجلس النواب``; each name is one definite word, the second after the conjunction."""
+        first = self._definite(keys, hit.end + 1, covered)
+        if first is None:
+            return []
+        following = _LIST_NEXT_AR.match(keys, first.end())
+        if following is None or keys[following.end() - 1] != "و":
+            return []
+        second = self._definite(keys, following.end(), covered)
+        if second is None:
+            return []
+        names = [(f"{singular} {word.group()}", word) for word in (first, second)]
+        return [Headed(name, name, "ORG", word.start(), word.end()) for name, word in names]
+
+    def _definite(self, keys: str, pos: int, covered: object) -> re.Match[str] | None:
+        word = _WORD.match(keys, pos)
+        if word is None or word.start() in covered:  # type: ignore[operator]
+            return None
+        return word if word.group().startswith("ال") and len(word.group()) > 3 else None
+
+    def _local(self, keys: str, hit: Hit) -> Headed | None:
+        """A local force: a head before a place the gazetteer knows (``شرطة ديالى``), named
+        after the head and the place's Arabic name."""
+        if not keys.startswith(" ", hit.end):
+            return None
+        rest = keys[hit.end + 1 : hit.end + 40]
+        head = keys[hit.start : hit.end]
+        for place, canonical in self.places:
+            if rest.startswith(place) and (len(rest) == len(place) or not rest[len(place)].isalnum()):
+                key = f"{head} {canonical}"
+                return Headed(key, key, "ORG", hit.start - len(hit.prefix), hit.end + 1 + len(place))
+        return None
+
     def _before(
         self, keys: str, original: str, index: Sequence[int], hit: Hit, covered: object
     ) -> Headed | None:
@@ -249,11 +341,13 @@ class HeadFinder:
         first = words[0].group()
         if first.endswith(_NISBA_ENDINGS) and not first.startswith("ال"):
             return []
-        if _VERBAL_NOUN.match(first):
+        if _VERBAL_NOUN.match(first) or not self.name_like(first):
             return []
         if len(words) == 1:
             return words
         second = words[1].group()
+        if not self.name_like(second):
+            return words[:1]
         if first in self.joiners or (not first.startswith("ال") and second.startswith("ال")):
             if second.endswith(_NISBA_ENDINGS):
                 return words[:1]

@@ -44,9 +44,14 @@ class Heads(_Frozen):
     ``place_after`` a place name before it (English), ``place_list`` and ``place_list_bare``
     plural or dual heads a list of place names follows (``بلدات الخيام وعلما الشعب``),
     ``place_joiners`` words that begin a two-word place name (``وادي حسن``, ``دير ميماس``),
-    ``unit`` a unit number; ``stop`` words that are never the first word of such a name."""
+    ``unit`` a unit number; ``stop`` words that are never the first word of such a name, nor an
+    item of a list. ``org_dual`` maps dual heads to their singular (``مجلسي الوزراء والنواب``:
+    two councils), ``org_local`` heads a local force follows as a known place (``شرطة ديالى``);
+    both join ``org``."""
 
     org: tuple[Term, ...] = ()
+    org_dual: dict[Term, Term] = {}
+    org_local: tuple[Term, ...] = ()
     org_quoted: tuple[Term, ...] = ()
     place: tuple[Term, ...] = ()
     place_bare: tuple[Term, ...] = ()
@@ -61,10 +66,12 @@ class Heads(_Frozen):
     @classmethod
     def _lists_are_place_heads(cls, raw: object) -> object:
         """Plural heads are found by the automaton as place heads too: ``place_list`` joins
-        ``place``, ``place_list_bare`` joins ``place_bare``."""
+        ``place``, ``place_list_bare`` joins ``place_bare``; dual and local organization heads
+        join ``org``."""
         if not isinstance(raw, dict):
             return raw
         merged = dict(raw)
+        merged["org"] = [*raw.get("org", ()), *raw.get("org_dual", {}), *raw.get("org_local", ())]
         merged["place"] = [*raw.get("place", ()), *raw.get("place_list", ())]
         merged["place_bare"] = [*raw.get("place_bare", ()), *raw.get("place_list_bare", ())]
         return merged

@@ -37,3 +37,42 @@ def test_english_lists_after_a_plural_head() -> None:
 def test_a_bare_plural_head_needs_a_name_without_the_article() -> None:
     assert _places("تركزت الغارات على مناطق القصف والاشتباك أمس.") == []
     assert _places("قصف الجيش مناطق جيلو ودبين أمس.") == ["جيلو", "دبين"]
+
+
+def _entities(text: str) -> list[tuple[str, str, str]]:
+    result = extract(text, article_id="t", lang=None, with_events=False)
+    return [(e.id, e.type, m.text) for e in result.entities for m in e.mentions]
+
+
+def test_adjectives_verbs_and_war_nouns_are_never_list_items() -> None:
+    assert _places("اغتيال عناصر ومسؤولين في الحزب في مناطق متعددة.") == []
+    assert _places("أطلقوا صاروخا من منطقة يسيطرون عليها في البحر.") == []
+    assert _places("هجوم مماثل على قاعدة تتواجد فيها قواته.") == []
+    assert _places("تشهد أرياف محافظتي دبين وبلاط، اشتباكات وهجمات مستمرة.") == ["دبين", "بلاط"]
+    assert _places("أمنت القوات قرى الوديان الثلاث.") == []
+
+
+def test_a_word_with_an_object_pronoun_is_no_place() -> None:
+    assert _places("اعتقلت القوات عشرة مطلوبين في مناطق منها بلدة جيلو.") == ["جيلو"]
+    assert _places("قصفت المدفعية قرى فيها مسلحون.") == []
+
+
+def test_a_place_joiner_starts_a_two_word_name() -> None:
+    assert _places("سقطت قذيفة في منطقة عين الصولحة بقضاء دشت عباس.") == ["عين الصولحة", "دشت عباس"]
+
+
+def test_a_dual_head_gives_two_organizations() -> None:
+    found = _entities("دعت اللجنة إلى عقد اجتماعين طارئين لمجلسي الوزراء والنواب لمناقشة القصف.")
+    assert found == [
+        ("org:مجلس_الوزراء", "ORG", "الوزراء"),
+        ("org:مجلس_النواب", "ORG", "النواب"),
+    ]
+    single = _entities("عقد مجلسي المحافظة اجتماعا واحدا.")
+    assert not any(kind == "ORG" for _, kind, _ in single)
+
+
+def test_a_local_force_is_an_organization_named_after_its_place() -> None:
+    found = _entities("وقال مصدر في شرطة ديالى إن قوة أمنية اعتقلت مطلوبين.")
+    assert ("org:شرطه_ديالي", "ORG", "شرطة ديالى") in found
+    assert ("diyala", "PLACE", "ديالى") in found
+    assert not any(kind == "ORG" for _, kind, _ in _entities("انتشرت الشرطة في شوارع المدينة وشرطة المرور."))
