@@ -1,0 +1,29 @@
+"""What the lexicon's and the gazetteer's data give the engine: capitals read as cities after
+locative words, flag states of merchant ships and their nisba."""
+
+from rasad.extract.engine import extract
+
+
+def _found(text: str, lang: str) -> set[tuple[str, str]]:
+    result = extract(text, article_id="t", lang=lang, with_events=False)
+    return {(e.id, e.type) for e in result.entities}
+
+
+def test_a_capital_after_a_directional_or_suburb_word_is_the_city() -> None:
+    assert ("Q3820", "PLACE") in _found("وقعت الغارة في ضاحية بيروت الجنوبية أمس.", "ar")
+    assert ("Q3820", "PLACE") in _found("استهدفت الغارة الأحياء الشمالية بيروت أمس.", "ar")
+    assert ("Q3766", "PLACE") in _found("Another strike hit army positions just south of Damascus.", "en")
+    assert ("Q3766", "PLACE") in _found(
+        "Missiles targeted areas near the Syrian capital, Damascus, on Monday.", "en"
+    )
+
+
+def test_a_capital_standing_for_its_government_is_still_the_country() -> None:
+    assert ("Q858", "COUNTRY") in _found("وقالت دمشق إنها لن تقبل بذلك.", "ar")
+
+
+def test_flag_states_and_their_nisba() -> None:
+    found = _found("وأشارت إلى أن السفينة سنغافورية وترفع علم ليبيريا، ولم تقع خسائر.", "ar")
+    assert {("Q334", "COUNTRY"), ("Q1014", "COUNTRY")} <= found
+    found = _found("The Marshall Islands-flagged vessel and a Panamanian tanker were hit.", "en")
+    assert {("Q709", "COUNTRY"), ("Q804", "COUNTRY")} <= found
