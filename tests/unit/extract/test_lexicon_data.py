@@ -27,3 +27,12 @@ def test_flag_states_and_their_nisba() -> None:
     assert {("Q334", "COUNTRY"), ("Q1014", "COUNTRY")} <= found
     found = _found("The Marshall Islands-flagged vessel and a Panamanian tanker were hit.", "en")
     assert {("Q709", "COUNTRY"), ("Q804", "COUNTRY")} <= found
+
+
+def test_dual_drones_and_the_rbg_spelling_of_rpg() -> None:
+    def weapons(text: str) -> list[str]:
+        return [w.id for w in extract(text, article_id="t", lang="ar", with_events=False).weapons]
+
+    assert weapons("اشتبكت المدمرة مع طائرتين مسيّرتين أُطلقتا من اليمن.") == ["drones"]
+    assert weapons('استهدفوا ناقلة جند بقذيفة "RBG"، ورصدت عملية إخلاء.') == ["rpg-7"]
+    assert weapons("سارت مسيرتان في شوارع المدينة أمس.") == []
