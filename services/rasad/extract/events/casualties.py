@@ -89,7 +89,8 @@ def casualties(lex: EventLexicon, keys: Sequence[str], person_words: frozenset[i
     heads = cw.clitic_heads
     nouns = cw.killed_nouns | cw.injured_nouns
     before_noun = set() if nouns.isdisjoint(keys) else {i - 1 for i, key in enumerate(keys) if key in nouns}
-    for i, key in enumerate(keys):
+    for i in [i for i, key in enumerate(keys) if key in heads or key[:1].isdigit() or i in before_noun]:
+        key = keys[i]
         if key not in heads and not key[:1].isdigit():
             if i in before_noun:
                 # A number word before a killed/injured noun: ثلاثة جرحى، وثلاثة جرحى.

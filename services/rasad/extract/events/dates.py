@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from rasad.extract.normalize import normalize_term
 
@@ -23,8 +23,7 @@ from .lexicon import load
 __all__ = ["DateMention", "DatePatterns", "find_dates", "find_dates_in_words"]
 
 
-@dataclass(frozen=True)
-class DateMention:
+class DateMention(NamedTuple):
     start: int  # normalized offsets
     end: int
     value: date | None  # None: a date that cannot be resolved
@@ -178,8 +177,8 @@ def find_dates_in_words(
     out: list[DateMention] = []
     taken = -1
     first_words = p.first_words
-    for start, _, word in words:
-        if start < taken or not (word[0].isdigit() or word in first_words):
+    for start, _, _ in [w for w in words if w[2][0].isdigit() or w[2] in first_words]:
+        if start < taken:
             continue
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
             continue

@@ -11,6 +11,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from rasad.common.messages import Entity, Weapon
 
@@ -48,8 +49,7 @@ _DEAL_NOUNS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A trigger found in a sentence."""
 
     first: int
@@ -575,7 +575,7 @@ def _cooperation(view: View, lex: EventLexicon, hits: Sequence[Hit]) -> list[Can
     if chosen is None:
         return []
     military = chosen.trigger.subtype in ("military_cooperation", "training", "intelligence_sharing")
-    if not military and not any(k in lex.military_context for k in view.keys):
+    if not military and lex.military_context.isdisjoint(view.keys):
         return []
     parties: list[Actor] = []
     countries: list[str] = []

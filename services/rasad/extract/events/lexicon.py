@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 import yaml
@@ -67,8 +67,7 @@ class Trigger:
     term: str = ""
 
 
-@dataclass(frozen=True)
-class TermHit:
+class TermHit(NamedTuple):
     """A term found in normalized text, with its proclitics: ``text[start:end]`` is the word
     part from the first proclitic to the end of the term (suffix excluded)."""
 

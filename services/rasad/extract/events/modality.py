@@ -29,14 +29,19 @@ def modality(
     if "س" in prefix:
         return "future"
     found: list[tuple[int, str]] = []  # (position, class)
+    heads, cues, barriers = lex.cue_heads, lex.cues, lex.barriers
     j = i - 1
     while j >= 0 and i - j <= _MAX_LOOKBACK:
-        w = words[j]
-        if w.text in CLAUSE_PUNCT or j in stops or _bare(w.text) in lex.barriers:
+        text = words[j].text
+        if text in CLAUSE_PUNCT or j in stops:
             break
-        cue = _cue_at(lex, words, j, i)
-        if cue is not None:
-            found.append((j, cue))
+        bare = _bare(text)
+        if bare in barriers:
+            break
+        if text in heads or (bare is not text and bare in cues):  # else _cue_at finds nothing
+            cue = _cue_at(lex, words, j, i)
+            if cue is not None:
+                found.append((j, cue))
         j -= 1
     if not found:
         return None

@@ -10,7 +10,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from rasad.extract.normalize import normalize_term
 
@@ -22,8 +22,7 @@ _DIGITS = re.compile(r"^\d{1,7}$")
 _MAX_WORDS = 6
 
 
-@dataclass(frozen=True)
-class Count:
+class Count(NamedTuple):
     low: int
     high: int
     words: int  # how many words the count took

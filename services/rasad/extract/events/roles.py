@@ -163,36 +163,44 @@ class View:
     def __post_init__(self) -> None:
         self.words: tuple[Word, ...] = self.sentence.words
         self.keys = [w.text for w in self.words]
-        self.seg_ids = self._segments()
-        self.stops = [i for i in range(1, len(self.keys)) if self.seg_ids[i] != self.seg_ids[i - 1]]
+        self.seg_ids, self.stops = self._segments()
 
     # -- words ------------------------------------------------------------------------------
 
-    def _segments(self) -> list[int]:
-        """A segment id per word: a segment marker opens a new segment; a response phrase opens
-        one that ends at the next clause punctuation, where the previous segment resumes."""
+    def _segments(self) -> tuple[list[int], list[int]]:
+        """A segment id per word, and the words where the id changes: a segment marker opens a
+        new segment; a response phrase opens one that ends at the next clause punctuation, where
+        the previous segment resumes. Only marker words and clause punctuation are visited."""
+        keys = self.keys
+        n = len(keys)
         heads = self.rw.segment_words
-        if heads.isdisjoint(self.keys):
-            return [0] * len(self.keys)
+        if heads.isdisjoint(keys):
+            return [0] * n, []
         ids: list[int] = []
-        current, fresh = 0, 0
+        stops: list[int] = []
+        current, fresh, filled = 0, 0, 0
         resume: int | None = None
-        for i, key in enumerate(self.keys):
-            if key not in heads:
-                if resume is not None and key in CLAUSE_PUNCT:
-                    current, resume = resume, None
-                ids.append(current)
-                continue
-            if self.phrase_at(i, self.rw.response):
+        for i in [i for i, key in enumerate(keys) if key in heads or key in CLAUSE_PUNCT]:
+            if keys[i] not in heads:
+                if resume is None:
+                    continue
+                new, resume = resume, None
+            elif self.phrase_at(i, self.rw.response):
                 fresh += 1
-                resume, current = current, fresh
+                resume, new = current, fresh
             elif self.phrase_at(i, self.rw.segment):
                 fresh += 1
-                resume, current = None, fresh
+                resume, new = None, fresh
             elif resume is not None and self.is_punct(i):
-                current, resume = resume, None
-            ids.append(current)
-        return ids
+                new, resume = resume, None
+            else:
+                continue
+            ids.extend([current] * (i - filled))
+            if i > 0 and new != current:
+                stops.append(i)
+            current, filled = new, i
+        ids.extend([current] * (n - filled))
+        return ids, stops
 
     def clause_opens(self, k: int) -> bool:
         """Word ``k`` opens a coordinated clause: ``، وأكدت``, ``فيما``, ``, while``."""
@@ -232,8 +240,30 @@ class View:
         return self.seg_ids[i]
 
     def phrase_at(self, i: int, phrases: Phrases) -> int:
-        """Length of the phrase of ``phrases`` that starts at word ``i`` (0: none)."""
-        return match_phrase(self.keys, i, phrases, _bare)
+        """Length of the phrase of ``phrases`` that starts at word ``i`` (0: none); the first word
+        may carry a conjunction (:func:`match_phrase` with ``_bare``, inlined: called for many
+        words of every sentence)."""
+        keys = self.keys
+        first = keys[i]
+        found = phrases.get(first)
+        if found is None:
+            bare = first[1:] if len(first) > 3 and first[0] in "وف" else first
+            if bare is first:
+                return 0
+            found = phrases.get(bare)
+            if found is None:
+                return 0
+        for phrase in found:
+            n = len(phrase)
+            if n == 1 or tuple(keys[i + 1 : i + n]) == phrase[1:]:
+                return n
+        if first in phrases:
+            bare = first[1:] if len(first) > 3 and first[0] in "وف" else first
+            for phrase in phrases.get(bare, ()) if bare is not first else ():
+                n = len(phrase)
+                if n == 1 or tuple(keys[i + 1 : i + n]) == phrase[1:]:
+                    return n
+        return 0
 
     def segment(self, i: int) -> tuple[int, int]:
         """The contiguous words around word ``i`` that share its segment."""
