@@ -84,7 +84,8 @@ class TermFinder:
     def __init__(self, terms: Iterable[str]) -> None:
         self._automaton = ahocorasick.Automaton()
         for term in set(terms):
-            self._automaton.add_word(term, term)
+            # The value carries what each hit needs: the term, its length, whether it is Arabic.
+            self._automaton.add_word(term, (term, len(term), _ARABIC.match(term) is not None))
         self._empty = len(self._automaton) == 0
         if not self._empty:
             self._automaton.make_automaton()
@@ -94,8 +95,8 @@ class TermFinder:
             return []
         end = len(text) if end is None else end
         best: dict[int, TermHit] = {}  # by word end: the longest term
-        for last, term in self._automaton.iter(text, start, end):
-            hit = _as_word(text, last + 1 - len(term), last + 1, term, start, end)
+        for last, (term, n, arabic) in self._automaton.iter(text, start, end):
+            hit = _as_word(text, last + 1 - n, last + 1, term, arabic, start, end)
             if hit is not None:
                 previous = best.get(hit.start)
                 if previous is None or hit.end > previous.end:
@@ -113,8 +114,7 @@ _PROCLITIC_SET = frozenset(_PROCLITICS)
 _SUFFIX_SET = frozenset(_SUFFIXES)
 
 
-def _as_word(text: str, a: int, b: int, term: str, lo: int, hi: int) -> TermHit | None:
-    arabic = _ARABIC.match(term) is not None
+def _as_word(text: str, a: int, b: int, term: str, arabic: bool, lo: int, hi: int) -> TermHit | None:
     after = b
     if arabic:
         for suffix in _SUFFIXES:

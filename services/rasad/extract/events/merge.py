@@ -43,10 +43,15 @@ class _Event:
 
     def value(self, name: str) -> object:
         """The first value of ``name`` among the parts (kept until a part is added)."""
-        if name in self._values:
-            return self._values[name]
-        found = next((v for part in self.parts if (v := getattr(part, name)) is not None), None)
-        self._values[name] = found
+        values = self._values
+        if name in values:
+            return values[name]
+        found = None
+        for part in self.parts:
+            found = getattr(part, name)
+            if found is not None:
+                break
+        values[name] = found
         return found
 
     @property
