@@ -7,7 +7,8 @@ gold item's ``names``. Entities are scored typed (per type: the type must agree 
 untyped; weapons by id. Each set is reported separately: seed (developed against), heldout
 (annotated before the engine first ran on them, its misses looked at since), heldout2 (the same,
 measured once untuned and looked at since), heldout3 (the same; its misses looked at since) and
-heldout4 (the same; measured once, its misses looked at since).
+heldout4 (the same; measured once, its misses looked at since) and heldout5 (annotated before the
+engine ran on them, untuned: no data or code changed after its texts were read).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ SETS: dict[str, tuple[str, str]] = {
     "heldout2": ("articles/heldout2.jsonl", "gold/heldout2.yaml"),
     "heldout3": ("articles/heldout3.jsonl", "gold/heldout3.yaml"),
     "heldout4": ("articles/heldout4.jsonl", "gold/heldout4.yaml"),
+    "heldout5": ("articles/heldout5.jsonl", "gold/heldout5.yaml"),
 }
 LABELS = {
     "seed": "seed (developed against)",
@@ -43,6 +45,7 @@ LABELS = {
     "heldout2": "held-out 2 (annotated before the engine ran on them; measured untuned, looked at since)",
     "heldout3": "held-out 3 (annotated before the engine ran on them; misses looked at since)",
     "heldout4": "held-out 4 (annotated before the engine ran on them; measured once, misses looked at since)",
+    "heldout5": "held-out 5 (annotated before the engine ran on them, untuned)",
 }
 ENTITY_TYPES = ("PERSON", "ORG", "COUNTRY", "PLACE")
 
