@@ -36,3 +36,11 @@ def test_fourth_held_out_articles() -> None:
     assert report.row("entities (typed)").f1 >= 0.89
     assert report.row("entities (untyped)").f1 >= 0.90
     assert report.row("weapons").f1 >= 0.99
+
+
+def test_fifth_held_out_articles() -> None:
+    """Untuned: measured once at entities F1 0.870 typed and untyped, weapons 0.833."""
+    report = evaluate_set(DATA_DIR, "heldout5")
+    assert report.row("entities (typed)").f1 >= 0.86
+    assert report.row("entities (untyped)").f1 >= 0.86
+    assert report.row("weapons").f1 >= 0.83
