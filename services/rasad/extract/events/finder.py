@@ -87,24 +87,30 @@ class Candidate:
 
 
 _Mention = tuple[int, int, str, str, str, "str | None"]
+_Payload = tuple[str, str, str, "str | None"]  # id, name, type, weapon category
 
 
 def _mentions(
     items: Sequence[Entity] | Sequence[Weapon], kind: str
-) -> tuple[list[tuple[int, int, Entity | Weapon]], list[int]]:
+) -> tuple[list[tuple[int, int, _Payload]], list[int]]:
     """Every mention of ``items`` in original offsets, sorted, with their starts: converted to
     normalized offsets only for the sentences that are read (:func:`_sentence_mentions`)."""
-    out = sorted(
-        [(m.start, m.end, item) for item in items for m in item.mentions], key=lambda x: (x[0], x[1])
-    )
+    found: list[tuple[int, int, _Payload]] = []
+    for item in items:
+        payload: _Payload = (
+            (item.id, item.name, "WEAPON", item.category)  # type: ignore[union-attr]
+            if kind == "weapon"
+            else (item.id, item.name, item.type, None)  # type: ignore[union-attr]
+        )
+        found.extend([(m.start, m.end, payload) for m in item.mentions])
+    out = sorted(found, key=lambda x: (x[0], x[1]))
     return out, [m[0] for m in out]
 
 
 def _sentence_mentions(
     index: Sequence[int],
     sentence: Sentence,
-    mentions: tuple[list[tuple[int, int, Entity | Weapon]], list[int]],
-    kind: str,
+    mentions: tuple[list[tuple[int, int, _Payload]], list[int]],
 ) -> list[_Mention]:
     """The mentions whose normalized start lies in the sentence, in normalized order."""
     items, starts = mentions
@@ -112,13 +118,10 @@ def _sentence_mentions(
     lo = bisect.bisect_right(starts, index[sentence.start - 1]) if sentence.start > 0 else 0
     hi = bisect.bisect_right(starts, index[sentence.end - 1])
     out: list[_Mention] = []
-    for s, e, item in items[lo:hi]:
+    for s, e, payload in items[lo:hi]:
         start, end = bisect.bisect_left(index, s), bisect.bisect_left(index, e)
         if end > start:
-            if kind == "weapon":
-                out.append((start, end, item.id, item.name, "WEAPON", item.category))  # type: ignore[union-attr]
-            else:
-                out.append((start, end, item.id, item.name, item.type, None))  # type: ignore[union-attr]
+            out.append((start, end, *payload))
     out.sort()
     return out
 
@@ -142,14 +145,21 @@ def _actors(sentence: Sentence, mentions: Sequence[_Mention]) -> list[Actor]:
     return out
 
 
+def _is_trigger(lex: EventLexicon, text: str, m: TermHit) -> bool:
+    """A term found by the trigger pass that is a trigger where it stands (not a listed
+    non-trigger word)."""
+    return (
+        m.term in lex.triggers
+        and text[m.start : m.end] not in lex.not_triggers
+        and _word_end(text, m.end) not in lex.not_triggers
+    )
+
+
 def _hits(lex: EventLexicon, text: str, sentence: Sentence, found: Sequence[TermHit]) -> list[Hit]:
+    """The triggers ``found`` (already checked by :func:`_is_trigger`) as words of the sentence."""
     hits = []
     for m in found:
-        trigger = lex.triggers.get(m.term)
-        if trigger is None or text[m.start : m.end] in lex.not_triggers:
-            continue
-        if _word_end(text, m.end) in lex.not_triggers:
-            continue
+        trigger = lex.triggers[m.term]
         first = sentence.word_at(m.start)
         last = sentence.word_at(m.end - 1)
         before = sentence.words[first - 1].text if first > 0 else ""
@@ -625,16 +635,17 @@ def candidates(
             if n >= 0 and m.end <= sentence_spans[n][1]:
                 by_sentence.setdefault(n, []).append(m)
     for n, found_terms in by_sentence.items():
+        terms = [m for m in found_terms if _is_trigger(lex, text, m)]
+        if not terms:
+            continue  # not split into words: nothing to read
         sentence = make_sentence(text, *sentence_spans[n])
         if sentence is None:
             continue
-        hits = _hits(lex, text, sentence, found_terms)
-        if not hits:
-            continue
+        hits = _hits(lex, text, sentence, terms)
         view = View(
             sentence,
-            _actors(sentence, _sentence_mentions(index, sentence, entity_mentions, "entity")),
-            _actors(sentence, _sentence_mentions(index, sentence, weapon_mentions, "weapon")),
+            _actors(sentence, _sentence_mentions(index, sentence, entity_mentions)),
+            _actors(sentence, _sentence_mentions(index, sentence, weapon_mentions)),
             rw,
             text,
         )
