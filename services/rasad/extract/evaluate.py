@@ -197,10 +197,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m rasad.extract.evaluate", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder with articles/ and gold/")
-    parser.add_argument("--set", choices=[*SETS, "all"], default="all")
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        choices=[*SETS, "all"],
+        help="a set to evaluate; repeat for several (default: all)",
+    )
     parser.add_argument("--misses", action="store_true", help="list false positives and negatives")
     args = parser.parse_args(argv)
-    names = list(SETS) if args.set == "all" else [args.set]
+    names = list(SETS) if not args.sets or "all" in args.sets else list(dict.fromkeys(args.sets))
     try:
         for name in names:
             report = evaluate_set(args.data, name)
