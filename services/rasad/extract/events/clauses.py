@@ -20,6 +20,7 @@ __all__ = ["Sentence", "Word", "line_breaks", "sentence", "sentences", "spans", 
 # character class so that the expression skips ahead to the next candidate character quickly.
 _END = re.compile(r"[\n.!?;](?:(?<=\n)\n*|[.!?;]*(?=[\s\"')\]]|$))")
 _WORD = re.compile(r"\w+|[^\w\s]")
+_WORD_CHAR = re.compile(r"\w")
 _LINE = re.compile(r"\n")
 _LINE_END = frozenset(".!?:;؟؛\"'”»)]")
 _SHORT_LINE = 30
@@ -99,10 +100,10 @@ def spans(text: str, ranges: Sequence[tuple[int, int]], breaks: Sequence[int] = 
 
 def sentence(text: str, start: int, end: int) -> Sentence | None:
     """The sentence ``text[start:end]`` split into words; None when it has no word."""
+    if _WORD_CHAR.search(text, start, end) is None:
+        return None  # punctuation only: no word starts with a word character
     new = tuple.__new__  # Word's own constructor is a Python function: skipped for speed
     words = tuple([new(Word, (m.start(), m.end(), m.group())) for m in _WORD.finditer(text, start, end)])
-    if not any(w.text[0].isalnum() or w.text[0] == "_" for w in words):
-        return None
     return Sentence(words[0].start, words[-1].end, words, tuple([w.start for w in words]))
 
 

@@ -168,16 +168,23 @@ def find_dates(text: str, start: int, end: int, published: date | None) -> list[
 
 
 def find_dates_in_words(
-    text: str, words: Sequence[tuple[int, int, str]], end: int, published: date | None
+    text: str,
+    words: Sequence[tuple[int, int, str]],
+    end: int,
+    published: date | None,
+    keys: Sequence[str] | None = None,
 ) -> list[DateMention]:
     """The same mentions as :func:`find_dates` for a sentence already split into words (start,
     end, text): the expression is tried only at words a date can start with, not at every
-    character."""
+    character. ``keys``: the words' texts, when the caller has them."""
     p = patterns()
     out: list[DateMention] = []
     taken = -1
     first_words = p.first_words
-    for start, _, _ in [w for w in words if w[2][0].isdigit() or w[2] in first_words]:
+    if keys is None:
+        keys = [w[2] for w in words]
+    for i in [i for i, key in enumerate(keys) if key[0].isdigit() or key in first_words]:
+        start = words[i][0]
         if start < taken:
             continue
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):

@@ -687,7 +687,7 @@ def _sentence(
     if not strikes and not others:
         return []
     # Dates are read only for sentences that state an event.
-    dates = find_dates_in_words(view.sentence_text, view.words, view.sentence.end, published)
+    dates = find_dates_in_words(view.sentence_text, view.words, view.sentence.end, published, view.keys)
     _casualties(view, lex, strikes, groups)
     for g, c in zip(groups, strikes, strict=True):
         light = [j for j in range(max(0, g.main.first - 6), g.main.first) if _is_light(lex, view.keys[j])]
