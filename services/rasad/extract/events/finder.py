@@ -155,6 +155,11 @@ def _is_trigger(lex: EventLexicon, text: str, m: TermHit) -> bool:
     )
 
 
+def _support_only(trigger: Trigger) -> bool:
+    """A strike's support verb (شنت، نفذ): read only with an event noun of its sentence."""
+    return trigger.type == "strike" and trigger.kind == "light"
+
+
 def _hits(lex: EventLexicon, text: str, sentence: Sentence, found: Sequence[TermHit]) -> list[Hit]:
     """The triggers ``found`` (already checked by :func:`_is_trigger`) as words of the sentence."""
     hits = []
@@ -636,8 +641,8 @@ def candidates(
                 by_sentence.setdefault(n, []).append(m)
     for n, found_terms in by_sentence.items():
         terms = [m for m in found_terms if _is_trigger(lex, text, m)]
-        if not terms:
-            continue  # not split into words: nothing to read
+        if all(_support_only(lex.triggers[m.term]) for m in terms):
+            continue  # support verbs alone state no event: the sentence is not split into words
         sentence = make_sentence(text, *sentence_spans[n])
         if sentence is None:
             continue
