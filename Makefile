@@ -3,7 +3,7 @@ PYTHON ?= python3
 RASAD ?= rasad
 PYTEST ?= $(PYTHON) -m pytest
 
-.PHONY: install up down status test test-unit test-integration lint schemas eval bench bench-extract lock
+.PHONY: install up down status test test-unit test-integration lint schemas eval bench bench-extract compile clean-compiled lock
 
 install:            ## install the package and its development tools
 	$(PYTHON) -m pip install -c constraints.txt -e '.[dev]'
@@ -45,8 +45,14 @@ bench:              ## the pipeline end to end on the real stack: throughput, la
 	$(RASAD) stack up --only kafka,redis
 	$(PYTHON) -m rasad.bench
 
-bench-extract:      ## extraction throughput against the normalization+automaton floor
+bench-extract:      ## extraction throughput against the normalization+automaton floor (pure and compiled)
 	$(PYTHON) -m rasad.extract.bench
+
+compile:            ## build the extraction engine's hot modules as C extensions with mypyc, in place
+	$(PYTHON) tools/compile_extract.py
+
+clean-compiled:     ## remove what `make compile` built (the engine then runs its Python sources)
+	$(PYTHON) tools/compile_extract.py --clean
 
 lock:               ## pin the resolved dependencies into constraints.txt
 	$(PYTHON) tools/lock_constraints.py

@@ -21,7 +21,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import ahocorasick
 import numpy as np
@@ -52,23 +52,23 @@ _NISBA_SUFFIXES = ("", "ه", "ين", "ون", "ان")
 
 
 class Kind:
-    RECORD = 0
-    DEMONYM = 1
-    TITLE_RANK = 2
-    TITLE_ROLE = 3
-    GIVEN = 4
-    TAIL = 5
-    LINE = 6
-    LOCATIVE = 7
-    STOP = 8
-    JOINER = 9
-    SKIP = 10
-    HEAD_ORG = 11  # an armed group's name follows (كتائب ..., سرايا ...)
-    HEAD_ORG_QUOTED = 12  # a quoted name follows (وكالة «...», مجموعة "...")
-    HEAD_PLACE = 13  # a place name follows (قضاء ..., town of ...)
-    HEAD_PLACE_AFTER = 14  # a place name comes before (... neighborhood)
-    HEAD_UNIT = 15  # a unit number follows (اللواء 45)
-    HEAD_PLACE_BARE = 16  # a place name without the article follows (منطقة رميلان)
+    RECORD: Final = 0
+    DEMONYM: Final = 1
+    TITLE_RANK: Final = 2
+    TITLE_ROLE: Final = 3
+    GIVEN: Final = 4
+    TAIL: Final = 5
+    LINE: Final = 6
+    LOCATIVE: Final = 7
+    STOP: Final = 8
+    JOINER: Final = 9
+    SKIP: Final = 10
+    HEAD_ORG: Final = 11  # an armed group's name follows (كتائب ..., سرايا ...)
+    HEAD_ORG_QUOTED: Final = 12  # a quoted name follows (وكالة «...», مجموعة "...")
+    HEAD_PLACE: Final = 13  # a place name follows (قضاء ..., town of ...)
+    HEAD_PLACE_AFTER: Final = 14  # a place name comes before (... neighborhood)
+    HEAD_UNIT: Final = 15  # a unit number follows (اللواء 45)
+    HEAD_PLACE_BARE: Final = 16  # a place name without the article follows (منطقة رميلان)
 
 
 class Target(NamedTuple):
@@ -157,13 +157,15 @@ def _boundary_key(key: str) -> str:
 
 
 class _Entry(NamedTuple):
-    """One target of a padded key: the key's length, the prefix before it, the target, and the
-    key itself when the text must be compared with it (it has spaces or punctuation)."""
+    """One target of a padded key: the key's length, the prefix before it, the target, the
+    key itself when the text must be compared with it (it has spaces or punctuation), and the
+    target's kind (read once per hit without going through the target)."""
 
     length: int
     prefix: str
     target: Target
     check: str | None
+    kind: int
 
 
 @dataclass
@@ -194,10 +196,10 @@ class Automaton:
         # A padded key ending at ``last`` of the boundary text ends at ``last - 1`` of ``text``.
         for last, entries in self.automaton.iter(boundary_text(text)):
             end = last - 1
-            for length, prefix, target, check in entries:
+            for length, prefix, target, check, kind in entries:
                 start = end - length
                 if check is None or text[start:end] == check:
-                    by_kind[target.kind].append(new(Hit, (start, end, prefix, target)))
+                    by_kind[kind].append(new(Hit, (start, end, prefix, target)))
         if not split:
             return gazetteer, [], [], [], []
         return gazetteer, words, tails, lines, heads
@@ -279,7 +281,7 @@ def _compile(table: dict[str, list[Target]]) -> ahocorasick.Automaton:
         length = len(key)
         for target in found:
             for prefix in prefixes[target.rule]:
-                entry = new(_Entry, (length, prefix, target, check))
+                entry = new(_Entry, (length, prefix, target, check, target.kind))
                 word = " " + prefix + bounded + " "
                 entries = padded.get(word)
                 if entries is None:

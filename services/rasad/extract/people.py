@@ -32,6 +32,7 @@ MAX_NAME_WORDS = 4
 MAX_SKIPPED = 6
 WINDOW = 120
 _TITLES = (Kind.TITLE_RANK, Kind.TITLE_ROLE)
+_NAME_KINDS = (Kind.TITLE_RANK, Kind.TITLE_ROLE, Kind.GIVEN)
 # After these complements of a title only a gazetteer match may follow (``السفير الروسي لدى العراق``).
 _PREPOSITIONS = frozenset({"في", "لدي", "ب", "of", "in", "at", "to", "for"})
 _PRONOUN_SUFFIXES = ("ها", "هم", "هما", "كم", "هن")
@@ -241,7 +242,7 @@ class NameFinder:
 def _longest(hits: Sequence[Hit]) -> list[Hit]:
     """Title and given-name hits, the longest at each place, in text order."""
     candidates = sorted(
-        (h for h in hits if h.target.kind in (*_TITLES, Kind.GIVEN)),
+        (h for h in hits if h.target.kind in _NAME_KINDS),
         key=lambda h: (h.start - len(h.prefix), -(h.end - h.start)),
     )
     out: list[Hit] = []

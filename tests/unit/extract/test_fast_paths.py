@@ -4,7 +4,8 @@
   prefixes, read over the boundary text); the reference here is one automaton of the bare keys
   whose every occurrence is checked for word boundaries and its proclitic run in Python.
 * The word before a capital is read without a regular expression.
-* Mention spans are built without validation and must equal validated ones.
+* Mention spans, entities and weapons are built without validation and must equal validated
+  ones.
 """
 
 import functools
@@ -15,10 +16,11 @@ import ahocorasick
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
-from rasad.common.messages import Extraction, Span
+from rasad.common.messages import Entity, Extraction, Span, Weapon
 from rasad.extract import gazetteer, lexicon
-from rasad.extract.engine import _PREVIOUS_WORD, _previous_word, _span, extract
+from rasad.extract.engine import _PREVIOUS_WORD, _previous_word, _span, engine, extract
 from rasad.extract.matcher import PREFIXES, Automaton, Hit, boundary_text, build, key_text, targets
 from rasad.extract.normalize import normalize
 
@@ -115,3 +117,21 @@ def test_every_extraction_is_valid_as_built() -> None:
     for number, text in enumerate(article_texts()):
         extraction = extract(text, article_id=f"a-{number}", with_events=False)
         assert Extraction.model_validate_json(extraction.model_dump_json()) == extraction
+
+
+def test_entities_and_weapons_built_without_validation_equal_validated_ones() -> None:
+    entities, weapons = TypeAdapter(list[Entity]), TypeAdapter(list[Weapon])
+    built_count = 0
+    for text in article_texts():
+        analysis = engine().run(text)
+        for built, validated in (
+            (analysis.entities(), entities.validate_python(analysis.entity_data())),
+            (analysis.weapons(), weapons.validate_python(analysis.weapon_data())),
+        ):
+            assert built == validated
+            assert [b.model_fields_set for b in built] == [v.model_fields_set for v in validated]
+            assert [b.model_dump_json(exclude_unset=True) for b in built] == [
+                v.model_dump_json(exclude_unset=True) for v in validated
+            ]
+            built_count += len(built)
+    assert built_count > 500
