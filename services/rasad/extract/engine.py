@@ -32,7 +32,7 @@ from rasad.extract.boilerplate import body_spans
 from rasad.extract.gazetteer import Gazetteer, Record
 from rasad.extract.headed import Headed, HeadFinder, headed_id
 from rasad.extract.lexicon import Lexicon
-from rasad.extract.matcher import Automaton, Hit, build, key_text, match_key
+from rasad.extract.matcher import ANY, PREFIXES, Automaton, Hit, build, key_text, match_key
 from rasad.extract.normalize import Normalized, normalize
 from rasad.extract.people import Covered, NameFinder, Person, person_id
 
@@ -481,9 +481,9 @@ def _built(model: type[_Item], data: dict[str, Any]) -> _Item:
     values["mentions"] = list(data["mentions"])
     item = _new_model(model)
     _set(item, "__dict__", values)
-    _set(item, "__pydantic_fields_set__", set(data))
-    _set(item, "__pydantic_extra__", None)
-    _set(item, "__pydantic_private__", None)
+    _set_fields_set(item, set(data))
+    _set_extra(item, None)
+    _set_private(item, None)
     return item
 
 
@@ -495,6 +495,11 @@ def _name_rank(span: Span) -> tuple[int, int]:
 _new_span = Span.__new__
 _new_model = object.__new__
 _set = object.__setattr__
+# pydantic keeps these in slots of BaseModel: set through their descriptors, which skips the
+# look-up of the name that ``object.__setattr__`` makes (a sixth of a span's cost).
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _Item = TypeVar("_Item", Entity, Weapon)
 # Every field of each model, in its order; each has a default of None or is always given.
 _FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
@@ -510,9 +515,9 @@ def _span(text: str, start: int, end: int) -> Span:
     equal validated ones."""
     span = _new_span(Span)
     _set(span, "__dict__", {"text": text, "start": start, "end": end})
-    _set(span, "__pydantic_fields_set__", {"text", "start", "end"})
-    _set(span, "__pydantic_extra__", None)
-    _set(span, "__pydantic_private__", None)
+    _set_fields_set(span, {"text", "start", "end"})
+    _set_extra(span, None)
+    _set_private(span, None)
     return span
 
 
@@ -536,44 +541,53 @@ def _select(hits: Sequence[Hit]) -> list[tuple[int, list[Hit]]]:
     of overlapping spans, and a span that overlaps nothing is taken as it is."""
     spans: dict[tuple[int, int], list[Hit]] = {}
     get = spans.get
+    article = _ARTICLE_PREFIXES
     for hit in hits:
         start, end, prefix, _ = hit
-        span = (start - 2, end) if prefix[-2:] == "ال" else (start, end)
+        span = (start - 2, end) if prefix in article else (start, end)
         group = get(span)
         if group is None:
             spans[span] = [hit]
         else:
             group.append(hit)
-    ordered = sorted(spans)
     chosen: list[tuple[int, list[Hit]]] = []
-    i, count = 0, len(ordered)
-    while i < count:
-        reach = ordered[i][1]
-        j = i + 1
-        while j < count and ordered[j][0] < reach:
-            reach = max(reach, ordered[j][1])
-            j += 1
-        if j == i + 1:
-            chosen.append((ordered[i][0], spans[ordered[i]]))
-        else:
-            chosen.extend((span[0], spans[span]) for span in _longest_apart(ordered[i:j]))
-        i = j
+    run: list[tuple[int, int]] = []
+    reach = -1
+    for span in sorted(spans):
+        if span[0] < reach:
+            run.append(span)
+            if span[1] > reach:
+                reach = span[1]
+            continue
+        if len(run) == 1:
+            chosen.append((run[0][0], spans[run[0]]))
+        elif run:
+            chosen.extend((taken[0], spans[taken]) for taken in _longest_apart(run))
+        run = [span]
+        reach = span[1]
+    if len(run) == 1:
+        chosen.append((run[0][0], spans[run[0]]))
+    elif run:
+        chosen.extend((taken[0], spans[taken]) for taken in _longest_apart(run))
     return chosen
+
+
+# The prefixes that end in the article: a key after one starts two characters earlier.
+_ARTICLE_PREFIXES = frozenset(p for p in PREFIXES[ANY] if p[-2:] == "ال")
 
 
 def _longest_apart(run: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The spans of a run of overlapping spans taken longest first (earliest among equals) where
     they overlap none taken before, in text order."""
     taken: list[tuple[int, int]] = []
-    for span in sorted(run, key=_longest_earliest):
-        start, end = span
-        if all(end <= other_start or other_end <= start for other_start, other_end in taken):
-            taken.append(span)
-    return sorted(taken)
-
-
-def _longest_earliest(span: tuple[int, int]) -> tuple[int, int]:
-    return span[0] - span[1], span[0]
+    for _, start, end in sorted([(start - end, start, end) for start, end in run]):
+        for other_start, other_end in taken:
+            if start < other_end and other_start < end:
+                break
+        else:
+            taken.append((start, end))
+    taken.sort()
+    return taken
 
 
 def _choose(group: list[Hit], facts: Sequence[RecordFacts], countries: dict[str | None, int]) -> Hit:
