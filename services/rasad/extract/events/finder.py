@@ -331,14 +331,26 @@ def _strike_attacker(
             if actor is not None:
                 return actor
         if t.kind == "noun":
-            actor = view.nisba_after(hit.last, hi) or _relative_light_subject(view, lex, hit.last, hi)
+            actor = (
+                view.nisba_after(hit.last, hi)
+                or _relative_light_subject(view, lex, hit.last, hi)
+                or view.instrument_owner(hit.last, hi)
+            )
             if actor is not None:
+                return actor
+        if t.kind == "verb" and _relative_object(view, hit):
+            # القائدين ... اللذين اغتالتهما إسرائيل: the subject follows the verb.
+            actor = view.actor_starting(hit.last + 1, min(hi, hit.last + 4), AGENT_TYPES)
+            if actor is not None and view.preposition(actor) is None:
                 return actor
         if t.kind == "verb":
             actor = view.origin_before(hit.first, lo) or view.subject(
                 hit.first, lo, hi, english=english, coordinated=hit.prefix[:1] in ("و", "ف")
             )
             if actor is not None and actor.type in AGENT_TYPES:
+                return actor
+            actor = view.instrument_owner(hit.last, hi)
+            if actor is not None:
                 return actor
     main = group.main
     if main.trigger.kind == "noun":
@@ -356,6 +368,15 @@ def _strike_attacker(
 
 
 _OBJECT_PRONOUNS = ("هما", "هم", "ها", "ه")
+
+
+def _relative_object(view: View, hit: Hit) -> bool:
+    """A past verb after a relative pronoun with an object pronoun (الذين اغتالتهم): the
+    relative pronoun stands for the verb's object, not its subject."""
+    if hit.trigger.tense != "past" or hit.first != hit.last or not view.relative_before(hit.first):
+        return False  # the present (المواقع التي تستهدفها إسرائيل) states a habit, not an event
+    rest = view.keys[hit.first][len(hit.prefix) + len(hit.trigger.term) :]
+    return rest in _OBJECT_PRONOUNS
 
 
 def _relative_light_subject(view: View, lex: EventLexicon, last: int, hi: int) -> Actor | None:
@@ -385,6 +406,11 @@ def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) ->
             org = view.actor_starting(k.last + 1, min(hi, k.last + 4), frozenset({"ORG"}), stop_punct=False)
             if org is not None:
                 killed.append(org)
+    relative = next((h for h in group.hits if h.trigger.kind == "verb" and _relative_object(view, h)), None)
+    if relative is not None and not killed:
+        # The persons the relative pronoun stands for: named right before it.
+        before = [a for a in persons if relative.first - 12 <= a.first and a.last < relative.first - 1]
+        killed.extend(before[-2:])
     cand.persons = {a.id for a in killed}
     cand.named = any(a.type == "PERSON" for a in killed)
     receive = next((h for h in group.hits if h.trigger.kind == "receive"), None)
@@ -423,9 +449,16 @@ def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) ->
         # The object of a targeting verb or its noun (استهدف، استهداف) comes first; an event noun
         # names its target after a marker (الهجوم على السفارة).
         if hit.trigger.kind == "verb" or hit.trigger.term in view.rw.target_verbs:
-            found = view.object_after(hit.last, hi)
+            # استهدفت غارة بطائرة مسيّرة سيارة: the event noun right after the verb is its subject.
+            start = next(
+                (h.last for h in group.hits if h.first == hit.last + 1 and h.trigger.kind == "noun"), hit.last
+            )
+            found = view.object_after(start, hi)
             if found is not None and found == cand.attacker:
-                found = None
+                # The owner of the instrument (بطائرات مسيّرة للتحالف سيارة): the object follows it.
+                owner = cand.attacker
+                after_owner = owner is not None and owner.first > start and view.preposition(owner) == "ل"
+                found = view.object_after(owner.last, hi) if after_owner and owner is not None else None
         if found is None and hit.trigger.kind == "noun":
             found = view.target_after_marker(hit.last, hi)
         if isinstance(found, Actor):

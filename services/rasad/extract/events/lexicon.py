@@ -146,6 +146,15 @@ class Cue:
     window: int
 
 
+@dataclass(frozen=True)
+class Pluperfect:
+    """قد after a form of كان within ``window`` words: a past act, not a possibility."""
+
+    particles: frozenset[str] = frozenset()
+    auxiliaries: frozenset[str] = frozenset()
+    window: int = 0
+
+
 @dataclass(frozen=True, eq=False)
 class EventLexicon:
     triggers: Mapping[str, Trigger]
@@ -160,6 +169,7 @@ class EventLexicon:
     cue_max_words: int
     cue_heads: Mapping[str, tuple[tuple[str, ...], ...]]  # first word → cue phrases, longest first
     barriers: frozenset[str]
+    pluperfect: Pluperfect
     numbers: Mapping[str, Any]
     calendar: Mapping[str, Any]
     roles: Mapping[str, Any]
@@ -253,6 +263,14 @@ def _heads(terms: Iterable[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
 
 
+def _pluperfect(data: Mapping[str, Any]) -> Pluperfect:
+    return Pluperfect(
+        particles=frozenset(_terms(data.get("particles", ()))),
+        auxiliaries=frozenset(_terms(data.get("auxiliaries", ()))),
+        window=int(data.get("window", 0)),
+    )
+
+
 @functools.cache
 def load() -> EventLexicon:
     """The lexicon, built once per process."""
@@ -277,6 +295,7 @@ def load() -> EventLexicon:
         cue_max_words=max((len(t.split()) for t in cues), default=1),
         cue_heads=_heads(cues),
         barriers=frozenset(_terms(modality["barriers"])),
+        pluperfect=_pluperfect(modality.get("pluperfect") or {}),
         numbers=_read("numbers"),
         calendar=_read("calendar"),
         roles=roles,

@@ -40,7 +40,7 @@ def modality(
             break
         if text in heads or (bare is not text and bare in cues):  # else _cue_at finds nothing
             cue = _cue_at(lex, words, j, i)
-            if cue is not None:
+            if cue is not None and not _pluperfect(lex, words, j):
                 found.append((j, cue))
         j -= 1
     if not found:
@@ -49,6 +49,14 @@ def modality(
         if cls in ("negotiation", "offer", "agreement") and _negated(lex, words, pos):
             return "denial"
     return found[0][1]
+
+
+def _pluperfect(lex: EventLexicon, words: Sequence[Word], j: int) -> bool:
+    """Word ``j`` is the particle of a pluperfect (كان الحزب قد نعى): a past act."""
+    p = lex.pluperfect
+    if words[j].text not in p.particles:
+        return False
+    return any(words[k].text in p.auxiliaries for k in range(max(0, j - p.window), j))
 
 
 def _negated(lex: EventLexicon, words: Sequence[Word], pos: int) -> bool:

@@ -373,6 +373,24 @@ class View:
             j += 1
         return None
 
+    def instrument_owner(self, i: int, hi: int) -> Actor | None:
+        """X in ``قصف بطائرات مسيّرة للتحالف الدولي``: the owner of the instrument after an event
+        word, a country or organization with ``ل`` right after the instrument phrase."""
+        rw = self.rw
+        instrument = False
+        j = i + 1
+        while j < hi and j <= i + 5:
+            for a in self.actors:
+                if a.first == j and a.type in ACTOR_TYPES:
+                    return a if instrument and self.preposition(a) == "ل" else None
+            key = self.keys[j]
+            if key[:1] == "ب" and len(key) > 3 and (key[1:] in rw.target_instruments or self.is_filler(j)):
+                instrument = True
+            elif not self.is_filler(j):
+                return None
+            j += 1
+        return None
+
     def modifier_before(self, i: int, lo: int) -> Actor | None:
         """An English actor adjective before an event noun: ``a US strike``, ``Israeli air raids``."""
         j = i - 1

@@ -1,0 +1,85 @@
+"""Actors and targets stated in further shapes: the owner of the instrument after an event word
+(بطائرات مسيّرة للتحالف الدولي), a past verb after a relative pronoun with an object pronoun
+(اللذين اغتالتهما إسرائيل), the pluperfect (كان ... قد), and the countryside of a place (في ريف X);
+on sentences with hand-built entity mentions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rasad.common.messages import Event
+from rasad.extract.events import find_events
+from rasad.extract.normalize import normalize
+
+from .factories import mentions
+
+ISRAEL = ("Q801", "Israel", "COUNTRY")
+COALITION = ("global-coalition", "Global Coalition", "ORG")
+TABLE = {
+    "تحالف الدولي": COALITION,  # as the entity layer marks it inside للتحالف
+    "إسرائيل": ISRAEL,
+    "دير الزور": ("deir-ez-zor", "Deir ez-Zor", "PLACE"),
+    "إدلب": ("idlib", "Idlib", "PLACE"),
+    "فؤاد شكر": ("fuad-shukr", "Fuad Shukr", "PERSON"),
+    "إبراهيم عقيل": ("ibrahim-aqil", "Ibrahim Aqil", "PERSON"),
+}
+
+
+def strikes(text: str) -> list[Event]:
+    entities, weapons = mentions(text, TABLE)
+    found = find_events(
+        text,
+        normalize(text),
+        entities,
+        weapons,
+        body_spans=[(0, len(text))],
+        lang="ar",
+        published_at=datetime(2024, 9, 30),
+    )
+    for event in found:
+        Event.model_validate(event.model_dump())  # the contract holds for what is built
+    return [e for e in found if e.type == "strike"]
+
+
+def test_the_owner_of_the_instrument_is_the_attacker_not_the_target() -> None:
+    text = "قتل خمسة مدنيين في قصف بطائرات مسيرة للتحالف الدولي على قرية في ريف دير الزور."
+    (e,) = strikes(text)
+    assert e.attacker is not None and e.attacker.id == "global-coalition"
+    assert e.target is not None and e.target.id is None and e.target.name == "قرية"
+    assert e.killed == 5
+
+
+def test_the_object_follows_the_owner_of_the_instrument() -> None:
+    (e,) = strikes("استهدفت بطائرات مسيرة للتحالف الدولي سيارة في إدلب.")
+    assert e.attacker is not None and e.attacker.id == "global-coalition"
+    assert e.target is not None and e.target.name == "سيارة"
+
+
+def test_an_event_noun_after_its_verb_is_not_the_target() -> None:
+    (e,) = strikes("استهدفت غارة بطائرة مسيرة للتحالف الدولي سيارة في إدلب.")
+    assert e.attacker is not None and e.attacker.id == "global-coalition"
+    assert e.target is not None and e.target.name == "سيارة"
+
+
+def test_a_place_in_the_countryside_of_a_town_is_the_location() -> None:
+    (e,) = strikes("قتل خمسة مدنيين في قصف بطائرات مسيرة للتحالف الدولي على قرية في ريف دير الزور.")
+    assert e.location is not None and e.location.id == "deir-ez-zor"
+
+
+def test_a_relative_object_pronoun_makes_the_following_actor_the_attacker() -> None:
+    text = "وكان الحزب قد نعى القائدين فؤاد شكر وإبراهيم عقيل اللذين اغتالتهما إسرائيل في الضاحية."
+    (e,) = strikes(text)
+    assert e.subtype == "assassination"
+    assert e.attacker is not None and e.attacker.id == "Q801"
+    assert e.target is not None and e.target.id in ("fuad-shukr", "ibrahim-aqil")
+
+
+def test_a_possibility_particle_after_kana_is_the_pluperfect() -> None:
+    with_kana = strikes("وكانت إسرائيل قد اغتالت فؤاد شكر في الضاحية.")
+    without = strikes("إسرائيل قد تغتال فؤاد شكر في الضاحية.")
+    assert [e.attacker.id for e in with_kana if e.attacker is not None] == ["Q801"]
+    assert without == []
+
+
+def test_a_present_relative_verb_states_a_habit_not_an_event() -> None:
+    assert strikes("ولا تعلن دمشق عادة عن المواقع التي تستهدفها إسرائيل.") == []
