@@ -22,6 +22,12 @@ TABLE = {
     "إدلب": ("idlib", "Idlib", "PLACE"),
     "فؤاد شكر": ("fuad-shukr", "Fuad Shukr", "PERSON"),
     "إبراهيم عقيل": ("ibrahim-aqil", "Ibrahim Aqil", "PERSON"),
+    "صالح العاروري": ("saleh-al-arouri", "Saleh al-Arouri", "PERSON"),
+    "حماس": ("Q38799", "Hamas", "ORG"),
+    "بيروت": ("Q3820", "Beirut", "PLACE"),
+    "الولايات المتحدة": ("Q30", "United States", "COUNTRY"),
+    "علي خامنئي": ("Q57336", "Ali Khamenei", "PERSON"),
+    "لبنان": ("Q822", "Lebanon", "COUNTRY"),
 }
 
 
@@ -83,3 +89,23 @@ def test_a_possibility_particle_after_kana_is_the_pluperfect() -> None:
 
 def test_a_present_relative_verb_states_a_habit_not_an_event() -> None:
     assert strikes("ولا تعلن دمشق عادة عن المواقع التي تستهدفها إسرائيل.") == []
+
+
+def test_the_person_named_after_an_assassination_is_its_target() -> None:
+    (e,) = strikes("ويأتي ذلك بعد أسابيع من اغتيال إسرائيل القيادي في حماس صالح العاروري في بيروت.")
+    assert e.attacker is not None and e.attacker.id == "Q801"
+    assert e.target is not None and e.target.id == "saleh-al-arouri"
+    assert e.location is not None and e.location.id == "Q3820"
+
+
+def test_the_object_of_a_verb_follows_its_subject() -> None:
+    (e,) = strikes("استهدفت إسرائيل سيارة في جنوب لبنان.")
+    assert e.attacker is not None and e.attacker.id == "Q801"
+    assert e.target is not None and e.target.name == "سيارة"
+
+
+def test_a_killing_in_a_strike_stated_after_it_takes_the_strike_s_actor() -> None:
+    text = "عقب اغتيال المرشد الأعلى الراحل علي خامنئي في الضربات الافتتاحية من قبل الولايات المتحدة."
+    found = strikes(text)
+    assert found and all(e.attacker is not None and e.attacker.id == "Q30" for e in found)
+    assert any(e.target is not None and e.target.id == "Q57336" for e in found)

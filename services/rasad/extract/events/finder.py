@@ -406,6 +406,11 @@ def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) ->
             org = view.actor_starting(k.last + 1, min(hi, k.last + 4), frozenset({"ORG"}), stop_punct=False)
             if org is not None:
                 killed.append(org)
+    for hit in group.hits:
+        if hit.trigger.subtype == "assassination" and not killed:
+            # اغتيال إسرائيل القيادي في حماس صالح العاروري: the person named after it.
+            hi = view.segment(hit.first)[1]
+            killed.extend([a for a in persons if hit.last < a.first <= hit.last + 9 and a.first < hi][:2])
     relative = next((h for h in group.hits if h.trigger.kind == "verb" and _relative_object(view, h)), None)
     if relative is not None and not killed:
         # The persons the relative pronoun stands for: named right before it.
@@ -455,10 +460,13 @@ def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) ->
             )
             found = view.object_after(start, hi)
             if found is not None and found == cand.attacker:
-                # The owner of the instrument (بطائرات مسيّرة للتحالف سيارة): the object follows it.
+                # The owner of the instrument (بطائرات مسيّرة للتحالف سيارة) or the subject right
+                # after the verb (استهدفت إسرائيل سيارة): the object follows it.
                 owner = cand.attacker
-                after_owner = owner is not None and owner.first > start and view.preposition(owner) == "ل"
-                found = view.object_after(owner.last, hi) if after_owner and owner is not None else None
+                after = owner is not None and owner.first > start and view.preposition(owner) == "ل"
+                if owner is not None and hit.trigger.kind == "verb" and owner.first == start + 1:
+                    after = view.preposition(owner) is None  # VSO: استهدفت إسرائيل سيارة
+                found = view.object_after(owner.last, hi) if after and owner is not None else None
         if found is None and hit.trigger.kind == "noun":
             found = view.target_after_marker(hit.last, hi)
         if isinstance(found, Actor):
@@ -721,6 +729,7 @@ def _sentence(
         _strike(view, lex, g, english, groups[n + 1].main.first if n + 1 < len(groups) else len(view.keys))
         for n, g in enumerate(groups)
     ]
+    _means_actor(view, groups, strikes)
     others = _arms(view, lex, hits, english) + _cooperation(view, lex, hits)
     if not strikes and not others:
         return []
@@ -739,6 +748,29 @@ def _sentence(
         lo, hi = view.segment(cand.anchor)
         _, cand.date = _nearest_date(view, dates, cand.anchor, lo, hi)
     return strikes + others
+
+
+_MEANS_REACH = 12  # words between a killing and the strike it happened in
+
+
+def _means_actor(view: View, groups: Sequence[_Group], strikes: Sequence[Candidate]) -> None:
+    """A killing or assassination without an actor that happened in a strike stated right after
+    it (اغتيال المرشد ... في الضربات الافتتاحية من قبل الولايات المتحدة; قتل X بغارة إسرائيلية)
+    takes that strike's actor."""
+    for n, (group, cand) in enumerate(zip(groups, strikes, strict=True)):
+        if cand.attacker is not None:
+            continue
+        if not any(h.trigger.subtype == "assassination" or h.trigger.kind == "kill" for h in group.hits):
+            continue
+        end = max(h.last for h in group.hits + group.kills)
+        for later, other in zip(groups[n + 1 :], strikes[n + 1 :], strict=True):
+            first = later.main.first
+            if view.seg(first) != view.seg(group.main.first) or first - end > _MEANS_REACH:
+                break
+            means = "ب" in later.main.prefix or (first > 0 and view.keys[first - 1] in ("في", "فى"))
+            if means and other.attacker is not None:
+                cand.attacker = other.attacker
+                break
 
 
 def _owner(view: View, strikes: Sequence[Candidate], d: DateMention) -> Candidate | None:
