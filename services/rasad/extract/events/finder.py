@@ -463,10 +463,10 @@ def _strike_target(view: View, group: _Group, cand: Candidate, group_hi: int) ->
                 # The owner of the instrument (بطائرات مسيّرة للتحالف سيارة) or the subject right
                 # after the verb (استهدفت إسرائيل سيارة): the object follows it.
                 owner = cand.attacker
-                after = owner is not None and owner.first > start and view.preposition(owner) == "ل"
+                skip = owner is not None and owner.first > start and view.preposition(owner) == "ل"
                 if owner is not None and hit.trigger.kind == "verb" and owner.first == start + 1:
-                    after = view.preposition(owner) is None  # VSO: استهدفت إسرائيل سيارة
-                found = view.object_after(owner.last, hi) if after and owner is not None else None
+                    skip = view.preposition(owner) is None  # VSO: استهدفت إسرائيل سيارة
+                found = view.object_after(owner.last, hi) if skip and owner is not None else None
         if found is None and hit.trigger.kind == "noun":
             found = view.target_after_marker(hit.last, hi)
         if isinstance(found, Actor):
