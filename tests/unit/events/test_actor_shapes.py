@@ -28,6 +28,10 @@ TABLE = {
     "الولايات المتحدة": ("Q30", "United States", "COUNTRY"),
     "علي خامنئي": ("Q57336", "Ali Khamenei", "PERSON"),
     "لبنان": ("Q822", "Lebanon", "COUNTRY"),
+    "إسرائيلية": ISRAEL,
+    "الخيام": ("khiam", "Khiam", "PLACE"),
+    "عيتا الشعب": ("aita-al-shaab", "Aita al-Shaab", "PLACE"),
+    "علما الشعب": ("alma-al-shaab", "Alma al-Shaab", "PLACE"),
 }
 
 
@@ -109,3 +113,16 @@ def test_a_killing_in_a_strike_stated_after_it_takes_the_strike_s_actor() -> Non
     found = strikes(text)
     assert found and all(e.attacker is not None and e.attacker.id == "Q30" for e in found)
     assert any(e.target is not None and e.target.id == "Q57336" for e in found)
+
+
+def test_warplanes_without_a_country_take_the_actor_of_the_sentence_before_in_the_paragraph() -> None:
+    text = (
+        "وقال المرصد إن طائرات إسرائيلية شنت غارة على بلدة الخيام. "
+        "وشنت طائرات حربية غارات على بلدة عيتا الشعب أسفرت عن مقتل شخصين.\n"
+        "وفي سياق آخر شنت طائرات حربية غارات على بلدة علما الشعب."
+    )
+    by_place = {e.location.id: e for e in strikes(text) if e.location is not None}
+    assert by_place["aita-al-shaab"].attacker is not None and by_place["aita-al-shaab"].attacker.id == "Q801"
+    assert by_place["aita-al-shaab"].killed == 2
+    # A new paragraph: the actor is not carried over.
+    assert "alma-al-shaab" not in by_place or by_place["alma-al-shaab"].attacker is None

@@ -84,6 +84,7 @@ class Candidate:
     killed_role: bool = False  # the death toll is one person read from a lone role noun
     definite: bool = False
     anchor: int = 0  # word index of the trigger in its sentence
+    anonymous: bool = False  # by aircraft named without their country (طائرات حربية)
 
 
 _Mention = tuple[int, int, str, str, str, "str | None"]
@@ -672,7 +673,8 @@ def candidates(
     weapon_mentions = _mentions(weapons, "weapon")
     rw = role_words(lex)
     out: list[Candidate] = []
-    sentence_spans = spans(text, ranges, line_breaks(original, index))
+    breaks = line_breaks(original, index)
+    sentence_spans = spans(text, ranges, breaks)
     starts = [a for a, _ in sentence_spans]
     by_sentence: dict[int, list[TermHit]] = {}
     for lo, hi in ranges:
@@ -699,8 +701,29 @@ def candidates(
         for cand in found:
             cand.sentence = n
         _carry_parties(out, found, n)
+        if n > 0 and not _paragraph_break(breaks, sentence_spans[n - 1][1], sentence_spans[n][0]):
+            _carry_actor(out, found, n)
         out.extend(found)
     return out
+
+
+def _paragraph_break(breaks: Sequence[int], end: int, start: int) -> bool:
+    """A line break between the end of one sentence and the start of the next."""
+    i = bisect.bisect_left(breaks, end)
+    return i < len(breaks) and breaks[i] < start + 1
+
+
+def _carry_actor(before: Sequence[Candidate], found: Sequence[Candidate], n: int) -> None:
+    """A strike by aircraft named without their country (شنت طائرات حربية غارات) takes the actor
+    of the strike in the sentence right before it, in the same paragraph."""
+    previous = next(
+        (c for c in reversed(before) if c.type == "strike" and c.sentence == n - 1 and c.attacker), None
+    )
+    if previous is None:
+        return
+    for cand in found:
+        if cand.type == "strike" and cand.attacker is None and cand.anonymous:
+            cand.attacker = previous.attacker
 
 
 def _carry_parties(before: Sequence[Candidate], found: Sequence[Candidate], n: int) -> None:
@@ -730,6 +753,10 @@ def _sentence(
         for n, g in enumerate(groups)
     ]
     _means_actor(view, groups, strikes)
+    for group, cand in zip(groups, strikes, strict=True):
+        if cand.attacker is None:
+            lo, hi = view.segment(group.main.first)
+            cand.anonymous = any(view.phrase_at(j, view.rw.anonymous) for j in range(lo, hi))
     others = _arms(view, lex, hits, english) + _cooperation(view, lex, hits)
     if not strikes and not others:
         return []

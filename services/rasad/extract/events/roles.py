@@ -80,6 +80,7 @@ class RoleWords:
     attribution: frozenset[str] = frozenset()
     passive_aux: frozenset[str] = frozenset()
     not_agent: frozenset[str] = frozenset()  # participles whose "by X" is not the event's agent
+    anonymous: Phrases = field(default_factory=dict)  # aircraft named without their country
 
 
 Phrases = Mapping[str, tuple[tuple[str, ...], ...]]
@@ -139,6 +140,7 @@ def role_words(lex: EventLexicon) -> RoleWords:
         attribution=_set(r.get("attribution_verbs", ())),
         passive_aux=_set(r.get("passive_auxiliaries", ())),
         not_agent=_set(r.get("not_agent_participles", ())),
+        anonymous=_phrases(r.get("anonymous_instruments", ())),
         consequence=frozenset(
             tuple(normalize_term(str(v)).split()) for v in r.get("consequence_markers", ())
         ),
