@@ -107,8 +107,8 @@ class Engine:
         body = body_spans(text, tails, line_marks)
         selected = _select(gazetteer_hits)
         collected = _Collector(text, index, body)
-        self._resolve(keys, selected, collected)
-        spans, matched, known = self._matched_spans(selected)
+        spans, matched, known, persons = self._matched_spans(selected)
+        self._resolve(keys, selected, persons, collected)
         headed = self._headed(keys, text, index, scan.heads, matched, spans)
         for mention in headed:
             name = mention.name if mention.record is None else None
@@ -123,13 +123,15 @@ class Engine:
 
     def _matched_spans(
         self, selected: list[tuple[int, list[Hit]]]
-    ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], frozenset[int]]:
+    ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], frozenset[int], list[Hit]]:
         """Of the selected gazetteer matches: their spans with their proclitics, their spans
-        from where their names start, and where the people among them start (with proclitics)."""
+        from where their names start, where the people among them start (with proclitics), and
+        the people's first hits."""
         is_person = self.is_person
         spans: list[tuple[int, int]] = []
         matched: list[tuple[int, int]] = []
         known: list[int] = []
+        persons: list[Hit] = []
         for start, group in selected:
             first = group[0]
             begin = first.start - len(first.prefix)
@@ -137,7 +139,8 @@ class Engine:
             matched.append((start, first.end))
             if is_person[first.target.record]:
                 known.append(begin)
-        return spans, matched, frozenset(known)
+                persons.append(first)
+        return spans, matched, frozenset(known), persons
 
     def _headed(
         self,
@@ -162,10 +165,13 @@ class Engine:
                 mentions.extend(self._headed_mention(item, a, b) for a, b in _repeats(keys, item.key, taken))
         return sorted(mentions, key=_start_of)
 
-    def _resolve(self, keys: str, selected: list[tuple[int, list[Hit]]], collected: _Collector) -> None:
-        """Add the record each selected group stands for to ``collected``, in text order."""
+    def _resolve(
+        self, keys: str, selected: list[tuple[int, list[Hit]]], persons: list[Hit], collected: _Collector
+    ) -> None:
+        """Add the record each selected group stands for to ``collected``, in text order;
+        ``persons`` are the first hits of the groups that are people."""
         facts = self.facts
-        context = _Selection(keys, selected, facts)
+        context = _Selection(keys, selected, persons, facts)
         text, index, body, by_key = collected.text, collected.index, collected.body, collected.by_key
         part, part_count = 0, len(body)
         for start, group in selected:
@@ -249,32 +255,34 @@ class Engine:
 class _Selection:
     """What the selected gazetteer matches of an article say as a whole, computed when first
     needed: how often each country is mentioned unambiguously, and the family names of the
-    people the gazetteer knows."""
+    people the gazetteer knows (``persons``, their first hits)."""
 
     def __init__(
-        self, keys: str, selected: list[tuple[int, list[Hit]]], facts: Sequence[RecordFacts]
+        self,
+        keys: str,
+        selected: list[tuple[int, list[Hit]]],
+        persons: list[Hit],
+        facts: Sequence[RecordFacts],
     ) -> None:
         self.keys = keys
         self.selected = selected
+        self.persons = persons
         self.facts = facts
 
     @functools.cached_property
     def sure_countries(self) -> dict[str | None, int]:
+        facts = self.facts
         counts: dict[str | None, int] = {}
         for _, group in self.selected:
             if len(group) == 1:
-                country = self.facts[group[0].target.record].country
+                country = facts[group[0].target.record].country
                 counts[country] = counts.get(country, 0) + 1
         return counts
 
     @functools.cached_property
     def surnames(self) -> set[str]:
-        keys, facts = self.keys, self.facts
-        return {
-            keys[group[0].start : group[0].end].rsplit(" ", 1)[-1]
-            for _, group in self.selected
-            if facts[group[0].target.record].person
-        }
+        keys = self.keys
+        return {keys[hit.start : hit.end].rsplit(" ", 1)[-1] for hit in self.persons}
 
 
 @dataclass(frozen=True)

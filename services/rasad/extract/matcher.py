@@ -71,9 +71,12 @@ class Kind:
     HEAD_PLACE_BARE: Final = 16  # a place name without the article follows (منطقة رميلان)
 
 
-class Target(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Target:
     """What a key stands for: its kind, key length, record index (or -1), prefix rule and,
-    for case-sensitive aliases, the upper-case pattern of the alias's letters."""
+    for case-sensitive aliases, the upper-case pattern of the alias's letters. A class with
+    slots rather than a named tuple: its fields are read at every hit, and a slot is read
+    faster (and natively when compiled)."""
 
     kind: int
     length: int

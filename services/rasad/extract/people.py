@@ -241,14 +241,19 @@ class NameFinder:
 
 def _longest(hits: Sequence[Hit]) -> list[Hit]:
     """Title and given-name hits, the longest at each place, in text order."""
+    # Sorted by where the word starts, longest first, then in the order found (the position
+    # keeps the sort stable without comparing hits).
     candidates = sorted(
-        (h for h in hits if h.target.kind in _NAME_KINDS),
-        key=lambda h: (h.start - len(h.prefix), -(h.end - h.start)),
+        [
+            (hit.start - len(hit.prefix), hit.start - hit.end, position, hit)
+            for position, hit in enumerate(hits)
+            if hit.target.kind in _NAME_KINDS
+        ]
     )
     out: list[Hit] = []
     until = -1
-    for hit in candidates:
-        if hit.start - len(hit.prefix) < until:
+    for begin, _, _, hit in candidates:
+        if begin < until:
             continue
         out.append(hit)
         until = hit.end
