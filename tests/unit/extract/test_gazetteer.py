@@ -9,7 +9,7 @@ QID_FORM = r"^Q[1-9][0-9]*$"
 
 def test_gazetteer_has_a_few_hundred_entries_of_every_kind() -> None:
     loaded = gazetteer.load()
-    kinds = defaultdict(int)
+    kinds: dict[str, int] = defaultdict(int)
     for record in loaded:
         kinds[record.type] += 1
     assert len(loaded) >= 500
@@ -96,3 +96,56 @@ def test_curated_places_say_where_their_coordinates_come_from() -> None:
         assert geonames is not None or "coordinates approximate" in (record.source or ""), record.id
         sourced += geonames is not None
     assert sourced >= 100
+
+
+def test_the_region_is_covered_in_breadth() -> None:
+    kinds: dict[str, int] = defaultdict(int)
+    for record in gazetteer.load():
+        kinds[record.type] += 1
+    assert kinds["PERSON"] >= 450
+    assert kinds["ORG"] >= 380
+    assert kinds["WEAPON"] >= 370
+
+
+def _people(text: str, lang: str) -> list[str]:
+    from rasad.extract.engine import extract
+
+    result = extract(text, article_id="t", lang=lang, with_events=False)
+    return [e.id for e in result.entities if e.type == "PERSON"]
+
+
+def test_people_of_the_region_resolve_alike_in_arabic_and_english() -> None:
+    pairs = [
+        ("واجتمع أسعد الشيباني مع مرهف أبو قصرة.", "Asaad al-Shaibani met Murhaf Abu Qasra."),
+        ("وأكد أبو فدك المحمداوي ذلك.", "Abu Fadak al-Mohammadawi confirmed it."),
+        ("وصرح إيال زامير للصحفيين.", "Eyal Zamir told reporters."),
+        ("والتقى هانس غروندبرغ بمحمد البخيتي.", "Hans Grundberg met Mohammed al-Bukhaiti."),
+    ]
+    for arabic, english in pairs:
+        found_ar, found_en = _people(arabic, "ar"), _people(english, "en")
+        assert found_ar and sorted(found_ar) == sorted(found_en), (arabic, found_ar, found_en)
+        assert not any(pid.startswith("name:") for pid in found_ar)
+
+
+def test_a_full_name_wins_over_a_shorter_family_alias() -> None:
+    assert _people("وقال حزام الأسد إن الرد قادم.", "ar") == ["hezam-al-asad"]
+    assert _people("وقال محمد السنوار إن الرد قادم.", "ar") == ["mohammed-sinwar"]
+
+
+def test_weapon_systems_of_the_region_by_name() -> None:
+    from rasad.extract.engine import extract
+
+    def weapons(text: str, lang: str) -> list[str]:
+        return [w.id for w in extract(text, article_id="t", lang=lang, with_events=False).weapons]
+
+    assert weapons("أطلقت صواريخ توشكا وسكود، واعترضت منظومة إس-200 صاروخ دليلة.", "ar") == [
+        "tochka",
+        "scud",
+        "s-200",
+        "delilah",
+    ]
+    assert weapons("The sale includes AIM-120 AMRAAM missiles, Mk 82 bombs and KC-46 tankers.", "en") == [
+        "aim-120",
+        "mk-82",
+        "kc-46",
+    ]

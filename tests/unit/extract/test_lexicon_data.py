@@ -36,3 +36,13 @@ def test_dual_drones_and_the_rbg_spelling_of_rpg() -> None:
     assert weapons("اشتبكت المدمرة مع طائرتين مسيّرتين أُطلقتا من اليمن.") == ["drones"]
     assert weapons('استهدفوا ناقلة جند بقذيفة "RBG"، ورصدت عملية إخلاء.') == ["rpg-7"]
     assert weapons("سارت مسيرتان في شوارع المدينة أمس.") == []
+
+
+def test_titles_introduce_people_the_gazetteer_lacks() -> None:
+    def people(text: str, lang: str) -> set[str]:
+        result = extract(text, article_id="t", lang=lang, with_events=False)
+        return {e.name for e in result.entities if e.type == "PERSON"}
+
+    assert "أسعد العيداني" in people("وقال محافظ البصرة أسعد العيداني إن الوضع مستقر.", "ar")
+    assert "Hassan Zein" in people("Mayor Hassan Zein said the road was hit.", "en")
+    assert people("أعلن المتحدث باسم الحكومة أن ساعات العمل تغيرت.", "ar") == set()
