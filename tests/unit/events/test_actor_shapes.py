@@ -32,10 +32,13 @@ TABLE = {
     "الخيام": ("khiam", "Khiam", "PLACE"),
     "عيتا الشعب": ("aita-al-shaab", "Aita al-Shaab", "PLACE"),
     "علما الشعب": ("alma-al-shaab", "Alma al-Shaab", "PLACE"),
+    "وزارة الدفاع الروسية": ("russia-mod", "Russian Ministry of Defence", "ORG"),
+    "القوات العراقية": ("iraq-security-forces", "Iraqi Security Forces", "ORG"),
+    "عراق": ("Q796", "Iraq", "COUNTRY"),
 }
 
 
-def strikes(text: str) -> list[Event]:
+def events(text: str) -> list[Event]:
     entities, weapons = mentions(text, TABLE)
     found = find_events(
         text,
@@ -48,7 +51,11 @@ def strikes(text: str) -> list[Event]:
     )
     for event in found:
         Event.model_validate(event.model_dump())  # the contract holds for what is built
-    return [e for e in found if e.type == "strike"]
+    return found
+
+
+def strikes(text: str) -> list[Event]:
+    return [e for e in events(text) if e.type == "strike"]
 
 
 def test_the_owner_of_the_instrument_is_the_attacker_not_the_target() -> None:
@@ -126,3 +133,17 @@ def test_warplanes_without_a_country_take_the_actor_of_the_sentence_before_in_th
     assert by_place["aita-al-shaab"].killed == 2
     # A new paragraph: the actor is not carried over.
     assert "alma-al-shaab" not in by_place or by_place["alma-al-shaab"].attacker is None
+
+
+def test_arms_words_with_the_article_make_the_context_of_a_transfer() -> None:
+    (e,) = events("وقالت وزارة الدفاع الروسية إنها سلمت القوات العراقية دفعة جديدة من الدبابات.")
+    assert e.type == "arms_transfer" and e.status == "delivered"
+    assert e.attacker is not None and e.attacker.id == "russia-mod"
+    assert e.target is not None and e.target.id == "iraq-security-forces"
+
+
+def test_the_supplier_follows_a_sale_verb_in_a_relative_clause() -> None:
+    (e,) = events("ووصلت إلى بغداد المروحيات التي باعتها وزارة الدفاع الروسية للعراق العام الماضي.")
+    assert e.type == "arms_transfer"
+    assert e.attacker is not None and e.attacker.id == "russia-mod"
+    assert e.target is not None and e.target.id == "Q796"

@@ -532,7 +532,7 @@ def _casualties(view: View, lex: EventLexicon, cands: Sequence[Candidate], group
 def _arms(view: View, lex: EventLexicon, hits: Sequence[Hit], english: bool) -> list[Candidate]:
     if not any(h.trigger.type == "arms_transfer" for h in hits):
         return []
-    if not view.weapons and lex.arms_context.isdisjoint(view.keys):
+    if not view.weapons and not _arms_context(lex, view.keys):
         return []
     out: list[Candidate] = []
     seen_segments: set[int] = set()
@@ -566,9 +566,29 @@ def _arms(view: View, lex: EventLexicon, hits: Sequence[Hit], english: bool) -> 
     return out
 
 
+_CONTEXT_CLITICS = ("وبال", "وال", "بال", "لل", "ال", "و", "ب", "ل")
+
+
+def _arms_context(lex: EventLexicon, keys: Sequence[str]) -> bool:
+    """A word about arms in the sentence, also with its article or a clitic (الدبابات، بالأسلحة)."""
+    if not lex.arms_context.isdisjoint(keys):
+        return True
+    for key in keys:
+        for clitic in _CONTEXT_CLITICS:
+            if key.startswith(clitic) and len(key) - len(clitic) >= 3:
+                if key[len(clitic) :] in lex.arms_context:
+                    return True
+                break
+    return False
+
+
 def _arms_parties(view: View, hit: Hit, lo: int, hi: int, english: bool) -> tuple[Actor | None, Actor | None]:
     t = hit.trigger
-    if t.kind == "verb":
+    if t.kind == "verb" and _relative_object(view, hit):
+        # المروحيات التي باعتها وزارة الدفاع الروسية للعراق: the supplier follows the verb.
+        follows = view.actor_starting(hit.last + 1, min(hi, hit.last + 4), ACTOR_TYPES)
+        subject = follows if follows is not None and view.preposition(follows) is None else None
+    elif t.kind == "verb":
         subject = view.subject(hit.first, lo, hi, english=english)
     else:
         subject = view.nearest_before(hit.first, lo, ACTOR_TYPES, allow=("ل",))
