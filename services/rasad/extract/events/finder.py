@@ -773,10 +773,11 @@ def _sentence(
         for n, g in enumerate(groups)
     ]
     _means_actor(view, groups, strikes)
-    for group, cand in zip(groups, strikes, strict=True):
-        if cand.attacker is None:
-            lo, hi = view.segment(group.main.first)
-            cand.anonymous = any(view.phrase_at(j, view.rw.anonymous) for j in range(lo, hi))
+    if not view.rw.anonymous_words.isdisjoint(view.keys):
+        for group, cand in zip(groups, strikes, strict=True):
+            if cand.attacker is None:
+                lo, hi = view.segment(group.main.first)
+                cand.anonymous = any(view.phrase_at(j, view.rw.anonymous) for j in range(lo, hi))
     others = _arms(view, lex, hits, english) + _cooperation(view, lex, hits)
     if not strikes and not others:
         return []

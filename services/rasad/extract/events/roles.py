@@ -81,6 +81,7 @@ class RoleWords:
     passive_aux: frozenset[str] = frozenset()
     not_agent: frozenset[str] = frozenset()  # participles whose "by X" is not the event's agent
     anonymous: Phrases = field(default_factory=dict)  # aircraft named without their country
+    anonymous_words: frozenset[str] = frozenset()  # their first words, with and without و/ف
 
 
 Phrases = Mapping[str, tuple[tuple[str, ...], ...]]
@@ -140,7 +141,9 @@ def role_words(lex: EventLexicon) -> RoleWords:
         attribution=_set(r.get("attribution_verbs", ())),
         passive_aux=_set(r.get("passive_auxiliaries", ())),
         not_agent=_set(r.get("not_agent_participles", ())),
-        anonymous=_phrases(r.get("anonymous_instruments", ())),
+        anonymous=(anonymous := _phrases(r.get("anonymous_instruments", ()))),
+        anonymous_words=frozenset(anonymous)
+        | frozenset(c + h for h in anonymous for c in "وف" if len(h) >= 3),
         consequence=frozenset(
             tuple(normalize_term(str(v)).split()) for v in r.get("consequence_markers", ())
         ),
