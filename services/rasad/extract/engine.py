@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-import numpy as np
 from pydantic import BaseModel
 
 from rasad.common.messages import Entity, Event, Extraction, Span, Weapon
@@ -182,12 +181,12 @@ class Engine:
                 return
             if begin < body[part][0]:
                 continue
-            hit = group[0] if len(group) == 1 else _choose(group, facts, context.sure_countries)
+            hit = group[0] if len(group) == 1 else _choose(group, facts, context.sure_countries())
             fact = facts[hit.target.record]
             if fact.capital is not None and not self._locative(keys, hit):
                 fact = fact.capital
             if fact.kind == "weapon" and (
-                self._after_given_name(keys, start) or keys[hit.start : hit.end] in context.surnames
+                self._after_given_name(keys, start) or keys[hit.start : hit.end] in context.surnames()
             ):
                 continue
             entry = by_key.get(fact.id)
@@ -255,7 +254,8 @@ class Engine:
 class _Selection:
     """What the selected gazetteer matches of an article say as a whole, computed when first
     needed: how often each country is mentioned unambiguously, and the family names of the
-    people the gazetteer knows (``persons``, their first hits)."""
+    people the gazetteer knows (``persons``, their first hits). Plain attributes rather than
+    ``functools.cached_property``, which takes a lock at each first read in Python 3.11."""
 
     def __init__(
         self,
@@ -268,21 +268,25 @@ class _Selection:
         self.selected = selected
         self.persons = persons
         self.facts = facts
+        self._countries: dict[str | None, int] | None = None
+        self._surnames: set[str] | None = None
 
-    @functools.cached_property
     def sure_countries(self) -> dict[str | None, int]:
-        facts = self.facts
-        counts: dict[str | None, int] = {}
-        for _, group in self.selected:
-            if len(group) == 1:
-                country = facts[group[0].target.record].country
-                counts[country] = counts.get(country, 0) + 1
-        return counts
+        if self._countries is None:
+            facts = self.facts
+            counts: dict[str | None, int] = {}
+            for _, group in self.selected:
+                if len(group) == 1:
+                    country = facts[group[0].target.record].country
+                    counts[country] = counts.get(country, 0) + 1
+            self._countries = counts
+        return self._countries
 
-    @functools.cached_property
     def surnames(self) -> set[str]:
-        keys = self.keys
-        return {keys[hit.start : hit.end].rsplit(" ", 1)[-1] for hit in self.persons}
+        if self._surnames is None:
+            keys = self.keys
+            self._surnames = {keys[hit.start : hit.end].rsplit(" ", 1)[-1] for hit in self.persons}
+        return self._surnames
 
 
 @dataclass(frozen=True)
@@ -712,12 +716,18 @@ def _find_events(
     return found
 
 
+# In UTF-8 a character of the Arabic block (U+0600-U+06FF) starts with one of the bytes D8-DB,
+# which no other character's bytes contain, and an ASCII letter is its own byte.
+_NOT_ARABIC_LEAD = bytes(b for b in range(256) if not 0xD8 <= b <= 0xDB)
+_NOT_LATIN = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
+
+
 def guess_lang(text: str) -> str:
-    """``ar`` when Arabic letters outnumber Latin ones, else ``en``."""
-    codes = np.frombuffer(text[:600].encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    arabic = int(np.count_nonzero((codes >= 0x0600) & (codes <= 0x06FF)))
-    lower = codes | 0x20
-    latin = int(np.count_nonzero((lower >= 0x61) & (lower <= 0x7A)))
+    """``ar`` when the first 600 characters hold at least as many letters of the Arabic block
+    as ASCII letters, else ``en``. Counted on the UTF-8 bytes (see ``_NOT_ARABIC_LEAD``)."""
+    head = text[:600].encode("utf-8", "surrogatepass")
+    arabic = len(head.translate(None, _NOT_ARABIC_LEAD))
+    latin = len(head.translate(None, _NOT_LATIN))
     return "ar" if arabic >= latin else "en"
 
 

@@ -6,6 +6,7 @@
 * The word before a capital is read without a regular expression.
 * Mention spans, entities and weapons are built without validation and must equal validated
   ones.
+* The language is guessed from byte counts of the UTF-8 text, as from the code points.
 """
 
 import functools
@@ -13,6 +14,7 @@ import json
 from pathlib import Path
 
 import ahocorasick
+import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -20,7 +22,7 @@ from pydantic import TypeAdapter
 
 from rasad.common.messages import Entity, Extraction, Span, Weapon
 from rasad.extract import gazetteer, lexicon
-from rasad.extract.engine import _PREVIOUS_WORD, _previous_word, _span, engine, extract
+from rasad.extract.engine import _PREVIOUS_WORD, _previous_word, _span, engine, extract, guess_lang
 from rasad.extract.matcher import PREFIXES, Automaton, Hit, boundary_text, build, key_text, targets
 from rasad.extract.normalize import normalize
 
@@ -135,3 +137,32 @@ def test_entities_and_weapons_built_without_validation_equal_validated_ones() ->
             ]
             built_count += len(built)
     assert built_count > 500
+
+
+def reference_lang(text: str) -> str:
+    """Arabic-block code points against ASCII letters in the first 600 characters."""
+    codes = np.frombuffer(text[:600].encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    arabic = int(np.count_nonzero((codes >= 0x0600) & (codes <= 0x06FF)))
+    lower = codes | 0x20
+    latin = int(np.count_nonzero((lower >= 0x61) & (lower <= 0x7A)))
+    return "ar" if arabic >= latin else "en"
+
+
+_LANG_CHARACTERS = st.one_of(
+    st.characters(min_codepoint=0x05F0, max_codepoint=0x0710),
+    st.characters(max_codepoint=0x7F),
+    st.characters(min_codepoint=0xD7F0, max_codepoint=0xE010, categories=None),
+    st.characters(),
+)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_LANG_CHARACTERS, max_size=700))
+@example("\ud800" + "a" * 3 + "ب" * 3)  # a lone surrogate
+def test_guess_lang_matches_the_code_point_count(text: str) -> None:
+    assert guess_lang(text) == reference_lang(text)
+
+
+def test_guess_lang_on_every_article() -> None:
+    for text in article_texts():
+        assert guess_lang(text) == reference_lang(text)
