@@ -489,7 +489,11 @@ def _built(model: type[_Item], data: dict[str, Any]) -> _Item:
     this module, spans are slices of the text). Validation was about a twentieth of the
     engine's time; a test checks on every article that what is built equals what validating the
     same data gives."""
-    values = {field: data.get(field) for field in _FIELDS[model]}
+    fields = _FIELDS[model]
+    if len(data) == len(fields):  # every field, written in the model's order
+        values = dict(data)
+    else:
+        values = {field: data.get(field) for field in fields}
     values["mentions"] = list(data["mentions"])
     item = _new_model(model)
     _set(item, "__dict__", values)

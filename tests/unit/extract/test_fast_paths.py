@@ -132,6 +132,7 @@ def test_entities_and_weapons_built_without_validation_equal_validated_ones() ->
         ):
             assert built == validated
             assert [b.model_fields_set for b in built] == [v.model_fields_set for v in validated]
+            assert [repr(b) for b in built] == [repr(v) for v in validated]  # fields in the same order
             assert [b.model_dump_json(exclude_unset=True) for b in built] == [
                 v.model_dump_json(exclude_unset=True) for v in validated
             ]
