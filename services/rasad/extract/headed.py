@@ -112,6 +112,9 @@ class HeadFinder:
     dual: tuple[tuple[str, str], ...] = ()
     local: frozenset[str] = frozenset()
     places: tuple[tuple[str, str], ...] = ()
+    # Place heads a name follows whatever its shape (بلدة, قرى), and every head word.
+    named: frozenset[str] = frozenset()
+    heads: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, lexicon: Lexicon) -> HeadFinder:
@@ -131,6 +134,12 @@ class HeadFinder:
             dual=tuple((match_key(d), match_key(s)) for d, s in lexicon.heads.org_dual.items()),
             local=frozenset(match_key(w) for w in lexicon.heads.org_local),
             places=tuple(_place_keys(load_gazetteer()).items()) if lexicon.heads.org_local else (),
+            named=frozenset(match_key(w) for w in lexicon.heads.place_named),
+            heads=frozenset(
+                match_key(w)
+                for w in (*lexicon.heads.place, *lexicon.heads.place_bare, *lexicon.heads.org)
+                if " " not in w
+            ),
         )
 
     def name_like(self, word: str) -> bool:
@@ -200,7 +209,8 @@ class HeadFinder:
         pos = gap.end() if gap is not None else hit.end
         if pos == hit.end and pos < len(keys) and keys[pos] != " ":
             return None
-        words = self._words(keys, original, index, pos, covered)
+        head = keys[hit.start : hit.end]
+        words = self._words(keys, original, index, pos, covered, place=entity_type == "PLACE")
         if not words:
             return None
         if hit.target.kind == Kind.HEAD_ORG and not any(w.group().startswith("ال") for w in words):
@@ -210,7 +220,7 @@ class HeadFinder:
                 "ال", hit.start
             ):
                 return None
-            words = self._place_words(words)
+            words = self._place_words(words, named=head in self.named)
             if not words or (bare and words[0].group().startswith("ال")):
                 return None
         return self._made(keys, original, index, words[0].start(), words[-1].end(), entity_type)
@@ -224,6 +234,7 @@ class HeadFinder:
         if keys[hit.start - len(hit.prefix) : hit.start].endswith("ال") or keys.startswith("ال", hit.start):
             return []
         arabic = _ARABIC.match(keys, hit.start) is not None
+        named = keys[hit.start : hit.end] in self.named
         gap = _GAP.match(keys, hit.end)
         pos = gap.end() if gap is not None else hit.end
         items: list[Headed | None] = []
@@ -232,8 +243,8 @@ class HeadFinder:
                 while pos < len(keys) and (pos in covered or keys[pos].isalnum()):  # type: ignore[operator]
                     pos += 1
             else:
-                words = self._words(keys, original, index, pos, covered, listed=bool(items))
-                words = self._place_words(words) if arabic and words else words
+                words = self._words(keys, original, index, pos, covered, listed=bool(items), place=True)
+                words = self._place_words(words, named=named) if arabic and words else words
                 if not words or (bare and not items and words[0].group().startswith("ال")):
                     break
                 items.append(self._made(keys, original, index, words[0].start(), words[-1].end(), "PLACE"))
@@ -314,9 +325,12 @@ class HeadFinder:
         covered: object,
         *,
         listed: bool = False,
+        place: bool = False,
     ) -> list[re.Match[str]]:
         """Up to three name words from ``pos``; ``listed`` names follow a list's conjunction, so a
-        first letter like ب is the name's own, not a clitic."""
+        first letter like ب is the name's own, not a clitic; after a ``place`` head it is the
+        name's own too unless what follows it is no name (``بلدة بادوش``, ``قرية كفرا``; not
+        ``بلدة بجنوب لبنان``)."""
         words: list[re.Match[str]] = []
         for match in _WORD.finditer(keys, pos, min(len(keys), pos + 80)):
             gap = keys[(words[-1].end() if words else pos) : match.start()]
@@ -328,7 +342,7 @@ class HeadFinder:
             if not capitalized and (not words or word not in self.joiners):
                 break
             clitic = arabic and len(word) > 3 and word[0] in _CLITICS and not listed
-            if clitic and not words and word not in self.joiners:
+            if clitic and not words and word not in self.joiners and not (place and self._own_letter(word)):
                 break
             words.append(match)
             if len(words) >= MAX_WORDS:
@@ -337,11 +351,22 @@ class HeadFinder:
             words.pop()
         return words
 
-    def _place_words(self, words: list[re.Match[str]]) -> list[re.Match[str]]:
+    def _own_letter(self, word: str) -> bool:
+        """Whether a first letter that could be a proclitic belongs to a place name: the rest
+        is no stop word, no definite noun, no form II verbal noun and no head."""
+        rest = word[1:]
+        if rest.startswith("ال") or rest in self.stop or rest in self.heads or _VERBAL_NOUN.match(rest):
+            return False
+        return self.name_like(rest) and not rest.endswith(_NISBA_ENDINGS)
+
+    def _place_words(self, words: list[re.Match[str]], *, named: bool = False) -> list[re.Match[str]]:
+        """The words of a place name; after a ``named`` head (a village, a town) the first word
+        is a name even when shaped like a nisba adjective or a verbal noun (``بلدة رامية``,
+        ``بلدتي تولين وقلاوية``)."""
         first = words[0].group()
-        if first.endswith(_NISBA_ENDINGS) and not first.startswith("ال"):
+        if not named and first.endswith(_NISBA_ENDINGS) and not first.startswith("ال"):
             return []
-        if _VERBAL_NOUN.match(first) or not self.name_like(first):
+        if (not named and _VERBAL_NOUN.match(first)) or not self.name_like(first):
             return []
         if len(words) == 1:
             return words

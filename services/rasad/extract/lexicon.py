@@ -44,10 +44,12 @@ class Heads(_Frozen):
     ``place_after`` a place name before it (English), ``place_list`` and ``place_list_bare``
     plural or dual heads a list of place names follows (``بلدات الخيام وعلما الشعب``),
     ``place_joiners`` words that begin a two-word place name (``وادي حسن``, ``دير ميماس``),
-    ``unit`` a unit number; ``stop`` words that are never the first word of such a name, nor an
-    item of a list. ``org_dual`` maps dual heads to their singular (``مجلسي الوزراء والنواب``:
-    two councils), ``org_local`` heads a local force follows as a known place (``شرطة ديالى``);
-    both join ``org``."""
+    ``place_named`` the place heads (villages, towns) after which the first word is a name
+    whatever its shape (``بلدة رامية``: not an adjective), ``unit`` a unit number; ``stop``
+    words that are never the first word of such a name, nor an item of a list. ``org_dual``
+    maps dual heads to their singular (``مجلسي الوزراء والنواب``: two councils),
+    ``org_local`` heads a local force follows as a known place (``شرطة ديالى``); both join
+    ``org``."""
 
     org: tuple[Term, ...] = ()
     org_dual: dict[Term, Term] = {}
@@ -59,6 +61,7 @@ class Heads(_Frozen):
     place_list: tuple[Term, ...] = ()
     place_list_bare: tuple[Term, ...] = ()
     place_joiners: tuple[Term, ...] = ()
+    place_named: tuple[Term, ...] = ()
     unit: tuple[Term, ...] = ()
     stop: tuple[Term, ...] = ()
 

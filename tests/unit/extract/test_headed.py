@@ -76,3 +76,22 @@ def test_a_local_force_is_an_organization_named_after_its_place() -> None:
     assert ("org:شرطه_ديالي", "ORG", "شرطة ديالى") in found
     assert ("diyala", "PLACE", "ديالى") in found
     assert not any(kind == "ORG" for _, kind, _ in _entities("انتشرت الشرطة في شوارع المدينة وشرطة المرور."))
+
+
+def test_a_village_or_town_name_shaped_like_an_adjective_or_a_verbal_noun() -> None:
+    assert _places("استهدفت غارة سيارة بين بلدتي تولين وقلاوية في الجنوب.") == ["تولين", "قلاوية"]
+    assert _places("ألقت طائرة مسامير في شوارع بلدة رامية، فيما انتشر الجيش.") == ["رامية"]
+    assert _places("قصفت المدفعية قرى مسيحية عدة وبلدة ساحلية.") == []
+    assert _places("جرى التدريب في قاعدة تدريب قرب منطقة حدودية.") == []
+
+
+def test_a_place_name_may_begin_with_a_proclitic_letter() -> None:
+    assert _places("داهمت القوات بلدة بادوش غرب الموصل أمس.") == ["بادوش", "الموصل"]
+    assert _places("قصفت المدفعية بلدة كفرا أمس.") == ["كفرا"]
+    assert _places("قصفت المدفعية بلدة بجنوب البلاد أمس.") == []
+    assert _places("سقطت قذيفة في قرية بالقرب من الحدود.") == []
+
+
+def test_a_function_word_after_a_list_is_no_place() -> None:
+    text = "تعرضت مواقع لهجمات في محافظات المثنى والأنبار وديالى، مما أسفر عن وقوع قتيل."
+    assert _places(text) == ["المثنى", "الأنبار", "ديالى"]

@@ -46,3 +46,32 @@ def test_titles_introduce_people_the_gazetteer_lacks() -> None:
     assert "أسعد العيداني" in people("وقال محافظ البصرة أسعد العيداني إن الوضع مستقر.", "ar")
     assert "Hassan Zein" in people("Mayor Hassan Zein said the road was hit.", "en")
     assert people("أعلن المتحدث باسم الحكومة أن ساعات العمل تغيرت.", "ar") == set()
+
+
+def test_rank_abbreviations_and_weapon_words_are_not_names() -> None:
+    def people(text: str, lang: str) -> set[str]:
+        result = extract(text, article_id="t", lang=lang, with_events=False)
+        return {e.name for e in result.entities if e.type == "PERSON"}
+
+    found = people("IDF Spokesperson Brig. Gen. Hidai Zilberman told Army Radio on Tuesday.", "en")
+    assert found == {"Hidai Zilberman"}
+    assert people("أطلقت الطائرات صواريخ جو-أرض على المواقع أمس.", "ar") == set()
+    assert "باسل صالح" in people("قال المصدر إن القيادي في حركة حماس باسل صالح نجا من الضربة.", "ar")
+
+
+def test_spellings_of_commands_agencies_bases_and_weapons() -> None:
+    found = _found("قالت القيادة الوسطى الأميركية إن سلاح البحرية الأمريكي اعترض الصواريخ.", "ar")
+    assert {("centcom", "ORG"), ("us-navy", "ORG")} <= found
+    found = _found("قالت وكالة الصحافة الفرنسية إن قصفا جويا استهدف منطقة القائم أمس.", "ar")
+    assert ("afp", "ORG") in found and ("al-qaim", "PLACE") in found
+    assert not any(kind == "COUNTRY" for _, kind in found - {("Q796", "COUNTRY")})
+    assert not any(kind == "PLACE" and ident != "al-qaim" for ident, kind in found)
+    found = _found("Strikes hit south of the city of Albu Kamal and the T4 air base on Monday.", "en")
+    assert {("abu-kamal", "PLACE"), ("t4-airbase", "PLACE")} <= found
+    weapons = extract(
+        "مددت الصفقة عقدا لشراء طائرات هليكوبتر من طراز AW119Kx وصاروخي كروز.",
+        article_id="t",
+        lang="ar",
+        with_events=False,
+    ).weapons
+    assert {w.id for w in weapons} == {"aw119", "cruise-missiles"}
