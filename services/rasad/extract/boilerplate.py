@@ -74,7 +74,7 @@ def body_spans(text: str, tail_starts: Sequence[int], line_marks: Sequence[int])
     spans: list[tuple[int, int]] = []
     before_body = True
     for start, end in lines(text[:end_of_body]):
-        if start in marked:
+        if start == end or start in marked:  # an empty line is furniture (no words)
             continue
         line = text[start:end]
         words = min(len(line.split(None, MIN_PARAGRAPH_WORDS)), MIN_PARAGRAPH_WORDS)
