@@ -95,3 +95,11 @@ def test_a_place_name_may_begin_with_a_proclitic_letter() -> None:
 def test_a_function_word_after_a_list_is_no_place() -> None:
     text = "تعرضت مواقع لهجمات في محافظات المثنى والأنبار وديالى، مما أسفر عن وقوع قتيل."
     assert _places(text) == ["المثنى", "الأنبار", "ديالى"]
+
+
+def test_a_named_position_is_a_place_and_a_known_website_an_organization() -> None:
+    found = _entities('استهدف حزب الله تجمعا لجنود قرب موقع "جل العلاّم" وموقع حدب أمس.')
+    assert ("place:جل_العلام", "PLACE", "جل العلاّم") in found
+    assert ("place:حدب", "PLACE", "حدب") in found
+    found = _entities("ونشر الفيديو على موقع إكس، ونقل موقع أكسيوس عن مسؤول أن موقع الحادث أغلق.")
+    assert [(ident, kind) for ident, kind, _ in found] == [("axios", "ORG")]

@@ -75,3 +75,13 @@ def test_spellings_of_commands_agencies_bases_and_weapons() -> None:
         with_events=False,
     ).weapons
     assert {w.id for w in weapons} == {"aw119", "cruise-missiles"}
+
+
+def test_a_plural_land_word_after_a_title_is_no_name() -> None:
+    result = extract(
+        'أفاد مصدر بأن "أمير تنظيم داعش لمناطق غرب بلدة العظيم قتل في اشتباكات".',
+        article_id="t",
+        lang="ar",
+        with_events=False,
+    )
+    assert not [e for e in result.entities if e.type == "PERSON"]
