@@ -18,12 +18,14 @@ from typing import Any, NamedTuple
 import ahocorasick
 import yaml
 
+from rasad import extract as _extract_package
 from rasad.common.errors import ConfigError
 from rasad.extract.normalize import normalize_term
 
 __all__ = ["DATA_DIR", "Codes", "EventLexicon", "Trigger", "load"]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "events"
+# Found from the package, not from this module's ``__file__``: the module may run compiled.
+DATA_DIR = Path(str(_extract_package.__file__)).resolve().parent / "data" / "events"
 
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 # Proclitics: conjunction, preposition, article, longest first (the regex tries in order).

@@ -58,6 +58,9 @@ class Actor(NamedTuple):
     clitic: str = ""  # letters of its word before the mention (ل، بال، و)
 
 
+Phrases = Mapping[str, tuple[tuple[str, ...], ...]]  # phrases (word tuples) by their first word
+
+
 @dataclass(frozen=True)
 class RoleWords:
     agent: Phrases
@@ -84,10 +87,7 @@ class RoleWords:
     anonymous_words: frozenset[str] = frozenset()  # their first words, with and without و/ف
 
 
-Phrases = Mapping[str, tuple[tuple[str, ...], ...]]
-
-
-def phrase_index(values: Iterable[str]) -> Phrases:
+def phrase_index(values: Iterable[object]) -> Phrases:
     """Phrases (as word tuples) by their first word, longest first: one dict lookup per word."""
     index: dict[str, list[tuple[str, ...]]] = {}
     for phrase in {tuple(normalize_term(str(v)).split()) for v in values}:
@@ -108,11 +108,12 @@ def match_phrase(keys: Sequence[str], i: int, phrases: Phrases, strip: Callable[
     return 0
 
 
-def _phrases(values: Iterable[str]) -> Phrases:
+def _phrases(values: Iterable[object]) -> Phrases:
     return phrase_index(values)
 
 
-def _set(values: Iterable[str]) -> frozenset[str]:
+def _set(values: Iterable[object]) -> frozenset[str]:
+    # Values as YAML read them: an unquoted on/no is a boolean there, kept as its str().
     return frozenset(normalize_term(str(v)) for v in values)
 
 
