@@ -48,7 +48,7 @@ __all__ = ["HeadFinder", "Headed", "headed_id"]
 
 _WORD = re.compile(r"\w+")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
-_GAP = re.compile(r"[ \"']*")
+_GAP = re.compile(r"[ \"'(]*")
 _QUOTED = re.compile(r"\s*[\"'](?P<name>[^\"'\n]{2,40}?)\s*[\"']")
 _NUMBER = re.compile(r"\s*(\d{1,3})\b")
 _CLITICS = ("و", "ف", "ب", "ل", "ك")

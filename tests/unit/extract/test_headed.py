@@ -103,3 +103,7 @@ def test_a_named_position_is_a_place_and_a_known_website_an_organization() -> No
     assert ("place:حدب", "PLACE", "حدب") in found
     found = _entities("ونشر الفيديو على موقع إكس، ونقل موقع أكسيوس عن مسؤول أن موقع الحادث أغلق.")
     assert [(ident, kind) for ident, kind, _ in found] == [("axios", "ORG")]
+
+
+def test_a_list_in_parentheses_after_its_head() -> None:
+    assert _places("قصفت القوات تجمعات في منطقتي (سبيعات وجيلو) على الحدود.") == ["سبيعات", "جيلو"]
