@@ -34,8 +34,7 @@ nothing twice.
 Memory is bounded by expiry times, set from event time: a bucket key expires when its
 bucket is no longer kept (see :mod:`rasad.counting.buckets`); marks, evidence and names are
 extended to the expiry of the newest hour bucket they served. Articles whose hour bucket has
-already expired are not counted at all. Redis 7.0 or newer is required (``PEXPIREAT`` with
-``NX``/``GT``).
+already expired are not counted at all. Redis 7.0 or newer is required (``PEXPIRETIME``).
 """
 
 from __future__ import annotations

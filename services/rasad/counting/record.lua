@@ -21,10 +21,14 @@ local function expire(key, expiry)
   end
 end
 
+-- Extend to the hour expiry when the key has no expiry or an earlier one (PEXPIREAT NX, then
+-- GT, in one read when nothing is to change: -1 no expiry, -2 no key, where PEXPIREAT is a no-op).
+local hour_expiry_ms = tonumber(hour_expiry)
 local function extend(key)
   if not expiry_set[key] then
-    redis.call('PEXPIREAT', key, hour_expiry, 'NX')
-    redis.call('PEXPIREAT', key, hour_expiry, 'GT')
+    if redis.call('PEXPIRETIME', key) < hour_expiry_ms then
+      redis.call('PEXPIREAT', key, hour_expiry)
+    end
     expiry_set[key] = true
   end
 end
@@ -64,8 +68,11 @@ for i = 0, nfacts - 1 do
         redis.call('ZINCRBY', KEYS[k + j + 1], 1, key)
         expire(KEYS[k + j + 1], expiry)
       end
-      redis.call('SADD', KEYS[k + j + 2], source)
-      expire(KEYS[k + j + 2], expiry)
+      -- a bucket's expiry depends on the bucket alone, so a set that had the source already
+      -- has it
+      if redis.call('SADD', KEYS[k + j + 2], source) == 1 then
+        redis.call('PEXPIREAT', KEYS[k + j + 2], expiry)
+      end
     end
     if new_story_key then
       redis.call('ZADD', KEYS[k + 7], event_ms, member)
