@@ -490,10 +490,8 @@ def _built(model: type[_Item], data: dict[str, Any]) -> _Item:
     engine's time; a test checks on every article that what is built equals what validating the
     same data gives."""
     fields = _FIELDS[model]
-    if len(data) == len(fields):  # every field, written in the model's order
-        values = dict(data)
-    else:
-        values = {field: data.get(field) for field in fields}
+    # When the data gives every field it writes them in the model's order.
+    values = dict(data) if len(data) == len(fields) else {field: data.get(field) for field in fields}
     values["mentions"] = list(data["mentions"])
     item = _new_model(model)
     _set(item, "__dict__", values)
