@@ -45,3 +45,12 @@ def test_fifth_held_out_articles() -> None:
     assert report.row("entities (typed)").f1 >= 0.95
     assert report.row("entities (untyped)").f1 >= 0.95
     assert report.row("weapons").f1 >= 0.95
+
+
+def test_sixth_held_out_articles() -> None:
+    """Untuned: measured once at entities F1 0.884 typed and untyped (P 0.924, R 0.846), weapons
+    0.846 (P 1.000, R 0.733)."""
+    report = evaluate_set(DATA_DIR, "heldout6")
+    assert report.row("entities (typed)").f1 >= 0.88
+    assert report.row("entities (untyped)").f1 >= 0.88
+    assert report.row("weapons").f1 >= 0.84
