@@ -35,6 +35,9 @@ TABLE = {
     "وزارة الدفاع الروسية": ("russia-mod", "Russian Ministry of Defence", "ORG"),
     "القوات العراقية": ("iraq-security-forces", "Iraqi Security Forces", "ORG"),
     "عراق": ("Q796", "Iraq", "COUNTRY"),
+    "السورية": ("Q858", "Syria", "COUNTRY"),
+    "الأنبار": ("anbar", "Anbar", "PLACE"),
+    "كتائب حزب الله": ("kataib-hezbollah", "Kataib Hezbollah", "ORG"),
 }
 
 
@@ -147,3 +150,12 @@ def test_the_supplier_follows_a_sale_verb_in_a_relative_clause() -> None:
     assert e.type == "arms_transfer"
     assert e.attacker is not None and e.attacker.id == "russia-mod"
     assert e.target is not None and e.target.id == "Q796"
+
+
+def test_an_unidentified_instrument_leaves_the_actor_unknown() -> None:
+    text = (
+        "أفادت مصادر حكومية في محافظة الأنبار قرب الحدود السورية، مساء اليوم الأحد، بقصف طائرة مسيرة "
+        "مجهولة لمركبتين تابعتين لميليشيا كتائب حزب الله."
+    )
+    found = strikes(text)
+    assert found and all(e.attacker is None for e in found)

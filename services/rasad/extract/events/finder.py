@@ -354,6 +354,8 @@ def _strike_attacker(
             if actor is not None:
                 return actor
     main = group.main
+    if any(view.keys[j] in view.rw.unknown_agent for j in range(main.last + 1, min(hi, main.last + 6))):
+        return None  # بقصف طائرة مسيرة مجهولة: no actor stated, none taken from before
     if main.trigger.kind == "noun":
         for j in range(main.first - 1, max(lo, main.first - 7) - 1, -1):
             key = view.keys[j]

@@ -85,6 +85,7 @@ class RoleWords:
     not_agent: frozenset[str] = frozenset()  # participles whose "by X" is not the event's agent
     anonymous: Phrases = field(default_factory=dict)  # aircraft named without their country
     anonymous_words: frozenset[str] = frozenset()  # their first words, with and without و/ف
+    unknown_agent: frozenset[str] = frozenset()  # qualifiers of an unidentified instrument
 
 
 def phrase_index(values: Iterable[object]) -> Phrases:
@@ -145,6 +146,9 @@ def role_words(lex: EventLexicon) -> RoleWords:
         anonymous=(anonymous := _phrases(r.get("anonymous_instruments", ()))),
         anonymous_words=frozenset(anonymous)
         | frozenset(c + h for h in anonymous for c in "وف" if len(h) >= 3),
+        unknown_agent=frozenset(
+            w for v in r.get("unknown_agent", ()) for w in normalize_term(str(v)).split()
+        ),
         consequence=frozenset(
             tuple(normalize_term(str(v)).split()) for v in r.get("consequence_markers", ())
         ),
