@@ -38,10 +38,11 @@ TABLE = {
     "السورية": ("Q858", "Syria", "COUNTRY"),
     "الأنبار": ("anbar", "Anbar", "PLACE"),
     "كتائب حزب الله": ("kataib-hezbollah", "Kataib Hezbollah", "ORG"),
+    "Kataib Hezbollah": ("kataib-hezbollah", "Kataib Hezbollah", "ORG"),
 }
 
 
-def events(text: str) -> list[Event]:
+def events(text: str, lang: str = "ar") -> list[Event]:
     entities, weapons = mentions(text, TABLE)
     found = find_events(
         text,
@@ -49,7 +50,7 @@ def events(text: str) -> list[Event]:
         entities,
         weapons,
         body_spans=[(0, len(text))],
-        lang="ar",
+        lang=lang,
         published_at=datetime(2024, 9, 30),
     )
     for event in found:
@@ -159,3 +160,8 @@ def test_an_unidentified_instrument_leaves_the_actor_unknown() -> None:
     )
     found = strikes(text)
     assert found and all(e.attacker is None for e in found)
+
+
+def test_an_english_actor_after_the_event_noun_is_not_its_actor() -> None:
+    text = "For its part, following that attack Kataib Hezbollah said it was suspending its operations."
+    assert [e for e in events(text, "en") if e.attacker is not None] == []

@@ -331,7 +331,7 @@ def _strike_attacker(
             actor = view.modifier_before(hit.first, lo)
             if actor is not None:
                 return actor
-        if t.kind == "noun":
+        if t.kind == "noun" and not english:  # an English actor after the noun is no adjective
             actor = (
                 view.nisba_after(hit.last, hi)
                 or _relative_light_subject(view, lex, hit.last, hi)
