@@ -39,6 +39,8 @@ TABLE = {
     "الأنبار": ("anbar", "Anbar", "PLACE"),
     "كتائب حزب الله": ("kataib-hezbollah", "Kataib Hezbollah", "ORG"),
     "Kataib Hezbollah": ("kataib-hezbollah", "Kataib Hezbollah", "ORG"),
+    "هيئة الحشد الشعبي": ("pmf", "Popular Mobilization Forces", "ORG"),
+    "قاسم سليماني": ("qasem-soleimani", "Qasem Soleimani", "PERSON"),
 }
 
 
@@ -165,3 +167,11 @@ def test_an_unidentified_instrument_leaves_the_actor_unknown() -> None:
 def test_an_english_actor_after_the_event_noun_is_not_its_actor() -> None:
     text = "For its part, following that attack Kataib Hezbollah said it was suspending its operations."
     assert [e for e in events(text, "en") if e.attacker is not None] == []
+
+
+def test_a_verb_right_after_an_event_noun_has_that_noun_as_its_subject() -> None:
+    text = (
+        "أعلن التلفزيون الرسمي مقتل قاسم سليماني ونائب رئيس هيئة الحشد الشعبي في قصف استهدف "
+        "موكبهما في العراق."
+    )
+    assert all(e.attacker is None or e.attacker.id != "pmf" for e in strikes(text))

@@ -344,6 +344,8 @@ def _strike_attacker(
             actor = view.actor_starting(hit.last + 1, min(hi, hit.last + 4), AGENT_TYPES)
             if actor is not None and view.preposition(actor) is None:
                 return actor
+        if t.kind == "verb" and any(h.trigger.kind == "noun" and h.last == hit.first - 1 for h in group.hits):
+            continue  # في قصف استهدف موكبهما: the event noun is the verb's subject
         if t.kind == "verb":
             actor = view.origin_before(hit.first, lo) or view.subject(
                 hit.first, lo, hi, english=english, coordinated=hit.prefix[:1] in ("و", "ف")
