@@ -175,3 +175,8 @@ def test_a_verb_right_after_an_event_noun_has_that_noun_as_its_subject() -> None
         "موكبهما في العراق."
     )
     assert all(e.attacker is None or e.attacker.id != "pmf" for e in strikes(text))
+
+
+def test_a_free_text_target_stops_at_a_relative_pronoun() -> None:
+    (e,) = strikes("واستهدفت إسرائيل السيارة التي كانت تقل عناصر في جنوب لبنان.")
+    assert e.target is not None and e.target.name == "السيارة"
