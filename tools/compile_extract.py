@@ -1,17 +1,19 @@
-"""Compile the extraction engine's hot modules into C extensions with mypyc, in place.
+"""Compile the extraction engine's hot modules (and the events layer's) into C extensions with
+mypyc, in place.
 
     python tools/compile_extract.py           # `make compile`
     python tools/compile_extract.py --clean   # `make clean-compiled`
 
 The Python sources stay the source of truth and run as they are without this step. Built, the
-extension modules (``services/rasad/extract/<module>.cpython-*.so``, plus the shared library
-``_compiled__mypyc.cpython-*.so`` that holds their code, one group so that calls between them
-are native) sit next to the sources and take precedence over them at import. ``compiled.json``
-records the SHA-256 of each source compiled: :func:`rasad.extract.bench.compiled_modules` reports
-a module whose source changed since as stale (``make bench-extract`` says so, and a unit test
-fails on it). Every build starts by
-removing what an earlier one left, and the generated C and object files go to a temporary
-directory. Run from anywhere; the mypy configuration is the project's (``pyproject.toml``).
+extension modules (``<module>.cpython-*.so`` beside each source of
+:data:`rasad.extract.bench.ENGINE_MODULES`, plus the shared library
+``rasad/extract/_compiled__mypyc.cpython-*.so`` that holds their code: one group, so that calls
+between them are native) take precedence over the sources at import. ``compiled.json`` records
+the SHA-256 of each source compiled: :func:`rasad.extract.bench.compiled_modules` reports a
+module whose source changed since as stale (``make bench-extract`` says so, and a unit test
+fails on it). Every build starts by removing what an earlier one left, and the generated C and
+object files go to a temporary directory. Run from anywhere; the mypy configuration is the
+project's (``pyproject.toml``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "services"))  # this tree's package, whichever one is installed
 
 from rasad.extract.bench import ENGINE_MODULES as MODULES  # noqa: E402
-from rasad.extract.bench import PACKAGE_DIR, STAMP  # noqa: E402
+from rasad.extract.bench import PACKAGE_DIR, STAMP, source_of  # noqa: E402
 
 # One group: calls between the modules are native; its code is in one shared library.
 GROUP = "rasad.extract._compiled"
@@ -36,7 +38,8 @@ GROUP = "rasad.extract._compiled"
 
 def built_files() -> list[Path]:
     """Every file a build leaves in the package."""
-    found = [p for m in (*MODULES, "_compiled__mypyc") for p in PACKAGE_DIR.glob(f"{m}.*.so")]
+    sources = [source_of(m) for m in MODULES] + [PACKAGE_DIR / "_compiled__mypyc.py"]
+    found = [p for source in sources for p in source.parent.glob(f"{source.stem}.*.so")]
     return sorted(found) + ([STAMP] if STAMP.exists() else [])
 
 
@@ -56,7 +59,7 @@ def build() -> int:
     from setuptools import setup
 
     clean()
-    sources = [PACKAGE_DIR / f"{m}.py" for m in MODULES]
+    sources = [source_of(m) for m in MODULES]
     hashes = {m: digest(p) for m, p in zip(MODULES, sources, strict=True)}
     with tempfile.TemporaryDirectory(prefix="rasad-mypyc-") as tmp:
         os.chdir(ROOT)  # mypy reads its configuration from pyproject.toml here

@@ -37,12 +37,30 @@ from types import ModuleType
 # before the engine's modules are first imported.
 from rasad.extract import gazetteer, lexicon
 
-__all__ = ["ENGINE_MODULES", "PACKAGE_DIR", "STAMP", "compiled_modules", "main", "use_sources"]
+__all__ = ["ENGINE_MODULES", "PACKAGE_DIR", "STAMP", "compiled_modules", "main", "source_of", "use_sources"]
 
 PACKAGE = "rasad.extract"
 PACKAGE_DIR = Path(__file__).resolve().parent
-# The modules ``make compile`` (tools/compile_extract.py) builds, in dependency order.
-ENGINE_MODULES = ("normalize", "matcher", "boilerplate", "people", "headed", "engine")
+# The modules ``make compile`` (tools/compile_extract.py) builds, named under rasad.extract, in
+# dependency order: the engine's, then the events layer's.
+ENGINE_MODULES = (
+    "normalize",
+    "matcher",
+    "boilerplate",
+    "people",
+    "headed",
+    "engine",
+    "events.lexicon",
+    "events.numbers",
+    "events.clauses",
+    "events.places",
+    "events.dates",
+    "events.casualties",
+    "events.modality",
+    "events.roles",
+    "events.merge",
+    "events.finder",
+)
 # The SHA-256 of each source as compiled, written by the build.
 STAMP = PACKAGE_DIR / "compiled.json"
 
@@ -56,12 +74,18 @@ def compiled_modules() -> dict[str, str]:
         built = {}
     states = {}
     for name in ENGINE_MODULES:
-        if not any(PACKAGE_DIR.glob(f"{name}.*.so")):
+        source_path = source_of(name)
+        if not any(source_path.parent.glob(f"{source_path.stem}.*.so")):
             states[name] = "pure"
             continue
-        source = hashlib.sha256((PACKAGE_DIR / f"{name}.py").read_bytes()).hexdigest()
+        source = hashlib.sha256(source_path.read_bytes()).hexdigest()
         states[name] = "compiled" if built.get(name) == source else "stale"
     return states
+
+
+def source_of(name: str) -> Path:
+    """The Python source of an engine module named under rasad.extract (``events.finder``)."""
+    return PACKAGE_DIR.joinpath(*name.split(".")).with_suffix(".py")
 
 
 class _Sources(importlib.abc.MetaPathFinder):
@@ -70,10 +94,10 @@ class _Sources(importlib.abc.MetaPathFinder):
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        package, _, name = fullname.rpartition(".")
-        if package != PACKAGE or name not in ENGINE_MODULES:
+        name = fullname.removeprefix(PACKAGE + ".")
+        if name == fullname or name not in ENGINE_MODULES:
             return None
-        return importlib.util.spec_from_file_location(fullname, PACKAGE_DIR / f"{name}.py")
+        return importlib.util.spec_from_file_location(fullname, source_of(name))
 
 
 def use_sources() -> None:
