@@ -517,7 +517,8 @@ class View:
             key = _bare(self.keys[j])
             if self.is_punct(j) or key in self.rw.prepositions or key in self.rw.location:
                 break
-            if self.keys[j].isdigit() or self.keys[j] in self.rw.not_target_heads or self.keys[j] in _RELATIVES:
+            raw = self.keys[j]
+            if raw.isdigit() or raw in self.rw.not_target_heads or raw in _RELATIVES:
                 break
             if words and any(a.first == j and a.clitic[-1:] in ("ل", "ب") for a in self.actors):
                 break
