@@ -67,7 +67,7 @@ def test_sample_articles_thresholds() -> None:
     s, n = evaluate_file(_gold("seed"))
     if n == 0:
         pytest.skip("the sample corpus is not present")
-    assert s.strikes[2] >= 0.90
+    assert s.strikes[2] >= 0.95  # 1.00 since a verb right after an event noun takes it as subject
     assert s.events[2] >= 0.80
     assert s.casualty_accuracy >= 0.90
     assert s.date_accuracy >= 0.90
@@ -77,11 +77,12 @@ def test_sample_articles_thresholds() -> None:
 def test_heldout_thresholds() -> None:
     s, n = evaluate_file(_gold("heldout"))
     assert n >= 10
-    # Reached with the role, casualty and merging fixes (strike F1 0.77, casualties 0.82); a
-    # little room is left for changes in the entity layer underneath.
-    assert s.strikes[2] >= 0.74
-    assert s.events[2] >= 0.74
-    assert s.casualty_accuracy >= 0.78
+    # Reached with the role, casualty and merging fixes (strike F1 0.77, casualties 0.82), then
+    # 0.84 and 15/18 with unidentified instruments and English nouns read; a little room is left
+    # for changes in the entity layer underneath.
+    assert s.strikes[2] >= 0.80
+    assert s.events[2] >= 0.78
+    assert s.casualty_accuracy >= 0.80
     assert s.status_accuracy >= 0.90
     assert s.modal_strikes == 0
 
@@ -99,8 +100,9 @@ def test_second_heldout_thresholds() -> None:
 
 def test_third_heldout_thresholds() -> None:
     # The untuned figure of the third held-out set, measured once before any change was made
-    # for it (strike F1 0.41, casualties exact 5/10): a floor, and no strike from a modal.
+    # for it (strike F1 0.41, casualties exact 5/10), 0.45-0.46 after general shapes were added
+    # without looking at its misses: a floor, and no strike from a modal.
     s, n = evaluate_file(_gold("heldout3"))
     assert n >= 16
-    assert s.strikes[2] >= 0.38
+    assert s.strikes[2] >= 0.42
     assert s.modal_strikes == 0
