@@ -118,7 +118,7 @@ _SUFFIX_SET = frozenset(_SUFFIXES)
 
 def _as_word(text: str, a: int, b: int, term: str, arabic: bool, lo: int, hi: int) -> TermHit | None:
     after = b
-    if arabic:
+    if arabic and b < hi and text[b].isalnum():  # a suffix (letters only) can only start at a letter
         for suffix in _SUFFIXES:
             if text.startswith(suffix, b) and (b + len(suffix) >= hi or not text[b + len(suffix)].isalnum()):
                 after = b + len(suffix)
