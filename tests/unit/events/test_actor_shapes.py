@@ -180,3 +180,8 @@ def test_a_verb_right_after_an_event_noun_has_that_noun_as_its_subject() -> None
 def test_a_free_text_target_stops_at_a_relative_pronoun() -> None:
     (e,) = strikes("واستهدفت إسرائيل السيارة التي كانت تقل عناصر في جنوب لبنان.")
     assert e.target is not None and e.target.name == "السيارة"
+
+
+def test_an_adverb_is_not_part_of_a_free_text_target() -> None:
+    (e,) = strikes("وقالت الوكالة إن غارة إسرائيلية استهدفت السيارة مباشرة في جنوب لبنان.")
+    assert e.target is not None and e.target.name == "السيارة"
